@@ -1,0 +1,55 @@
+"""A Rasa tokenizer for every script workers write in.
+
+Rasa's WhitespaceTokenizer deletes CJK and kana (its emoji filter covers them) and leaves Thai,
+Khmer and Burmese phrases as single tokens. This one segments words with ICU (see
+`segmenter.py`), keeps emoji as tokens, and is referenced from config.yml by module path.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.segmenter import segment
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class MultiScriptTokenizer(Tokenizer):
+    """Tokenizes Latin, Devanagari, CJK, kana, Thai, Khmer and Burmese text alike."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["icu", "regex"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "MultiScriptTokenizer":
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text: Optional[Text] = message.get(attribute)
+        if not text:
+            return []
+        return self._convert_words_to_tokens(segment(text), text)
