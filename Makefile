@@ -13,10 +13,13 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup train eval test test-engine lock-engine clean
+.PHONY: help run setup train eval test test-engine lock-engine clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+run: train  ## chat with the bot in this terminal (engine + action server, nothing to configure)
+	scripts/run_engine
 
 setup: $(ENGINE_VENV)/.installed  ## create the engine environment (.venv-engine, Python 3.10)
 
@@ -45,14 +48,15 @@ train: setup  ## train the model into models/ (skipped when config, domain and d
 	fi
 
 eval: setup  ## train on nlu/, evaluate on tests/nlu_holdout/, next to Rasa's default pipeline
-	$(ENGINE_PY) -m scripts.evaluate
+	$(ENGINE_PY) scripts/evaluate.py
 
 test: test-engine  ## run every test
 
-test-engine: train  ## engine tests: tokenizer, data, stories, REST channel
+test-engine: train  ## engine tests: data validation, tokenizer, data, REST channel, stories
+	$(RASA) data validate --data nlu stories -d domain.yml -c config.yml --fail-on-warnings
 	$(ENGINE_PY) -m pytest tests/engine
 	$(RASA) test core --stories tests/stories -m $(MODEL) --out results/stories \
 	  --fail-on-prediction-errors
 
 clean:  ## remove models, results and caches (keeps the environments)
-	rm -rf models results .rasa
+	rm -rf models results logs .rasa

@@ -35,16 +35,16 @@ def _user_intents(tracker: Tracker) -> List[Optional[str]]:
     ]
 
 
-def _likely_topics(tracker: Tracker) -> List[str]:
+def _ranked_intents(tracker: Tracker) -> List[str]:
     ranking = tracker.latest_message.get("intent_ranking") or []
-    names = [entry.get("name") for entry in ranking]
-    return [name for name in names if name in topics.LABELS][:SUGGESTIONS]
+    return [entry.get("name") for entry in ranking if entry.get("name") != FALLBACK_INTENT]
 
 
 class ActionSuggestTopics(Action):
     """On a low-confidence message: offer the two likeliest topics and a person.
 
-    On the second low-confidence message in a row, ask for a counselor instead.
+    On the second low-confidence message in a row, ask for a counselor instead. When the
+    likeliest intent is an urgent one, low confidence is no reason to wait: answer it as urgent.
     """
 
     def name(self) -> Text:
@@ -53,12 +53,17 @@ class ActionSuggestTopics(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        recent = _user_intents(tracker)[:2]
-        if recent == [FALLBACK_INTENT, FALLBACK_INTENT]:
+        ranked = _ranked_intents(tracker)
+        if ranked and ranked[0] in handoff.URGENT_INTENTS:
+            dispatcher.utter_message(response=f"utter_{ranked[0]}")
+            dispatcher.utter_message(json_message=handoff.for_intent(ranked[0]).to_payload())
+            return []
+        if _user_intents(tracker)[:2] == [FALLBACK_INTENT, FALLBACK_INTENT]:
             dispatcher.utter_message(response="utter_fallback_handoff")
             dispatcher.utter_message(json_message=handoff.for_intent(FALLBACK_INTENT).to_payload())
             return []
-        suggestions = [i for i in _likely_topics(tracker) if i != "request_human"]
+        suggestions = [i for i in ranked if i in topics.LABELS and i != "request_human"]
+        suggestions = suggestions[:SUGGESTIONS]
         buttons = [topics.button(i) for i in suggestions] + [topics.button("request_human")]
         dispatcher.utter_message(response="utter_suggest_topics", buttons=buttons)
         return []

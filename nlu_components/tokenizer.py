@@ -36,7 +36,9 @@ class MultiScriptTokenizer(Tokenizer):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["icu", "regex"]
+        # Rasa both imports these names and looks them up as distributions; PyICU's module
+        # ("icu") and distribution ("PyICU") differ, so it is tracked by scripts/model_hash.
+        return ["regex"]
 
     @classmethod
     def create(
