@@ -75,7 +75,9 @@ def top_intent(parse: dict) -> str:
 
 async def predict(model: Path, texts: Sequence[str]) -> List[str]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # Rasa logs each parsed text at debug level
     agent = Agent.load(str(model))
     return [top_intent(await agent.parse_message(text)) for text in texts]
 
@@ -139,6 +141,7 @@ def report(cases: List[Case], predictions: Dict[str, List[str]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=list(PIPELINES), help="evaluate one pipeline")
+    parser.add_argument("--model", type=Path, help="evaluate this trained model instead of training")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     cases = load_holdout()
@@ -147,7 +150,7 @@ def main() -> None:
     for name, config in PIPELINES.items():
         if args.only and name != args.only:
             continue
-        model = train(name, config)
+        model = args.model if args.model else train(name, config)
         predictions[name] = asyncio.run(predict(model, texts))
     text = report(cases, predictions)
     OUT.mkdir(parents=True, exist_ok=True)
