@@ -13,7 +13,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run setup train eval test test-engine lock-engine clean
+.PHONY: help run setup train validate eval test test-engine lock-engine clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -24,6 +24,7 @@ run: train  ## chat with the bot in this terminal (engine + action server, nothi
 setup: $(ENGINE_VENV)/.installed  ## create the engine environment (.venv-engine, Python 3.10)
 
 $(ENGINE_VENV)/.installed: requirements/engine.lock
+	scripts/system_packages
 	rm -rf $(ENGINE_VENV)
 	"$$(scripts/python310)" -m venv $(ENGINE_VENV)
 	$(ENGINE_PY) -m pip install --quiet --upgrade "pip==24.2"
@@ -47,13 +48,15 @@ train: setup  ## train the model into models/ (skipped when config, domain and d
 	    --fixed-model-name engine --out models && echo "$$hash" > $(MODEL_HASH); \
 	fi
 
+validate: setup  ## Rasa's own checks of domain, data and rules
+	$(RASA) data validate --data nlu stories -d domain.yml -c config.yml --fail-on-warnings
+
 eval: setup  ## train on nlu/, evaluate on tests/nlu_holdout/, next to Rasa's default pipeline
 	$(ENGINE_PY) scripts/evaluate.py
 
 test: test-engine  ## run every test
 
-test-engine: train  ## engine tests: data validation, tokenizer, data, REST channel, stories
-	$(RASA) data validate --data nlu stories -d domain.yml -c config.yml --fail-on-warnings
+test-engine: validate train  ## engine tests: data validation, tokenizer, data, REST channel, stories
 	$(ENGINE_PY) -m pytest tests/engine
 	$(RASA) test core --stories tests/stories -m $(MODEL) --out results/stories \
 	  --fail-on-prediction-errors

@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff, topics
+from actions.handoff import FALLBACK_INTENT
 
-FALLBACK_INTENT = "nlu_fallback"
 SUGGESTIONS = 2
 
 
@@ -69,8 +69,15 @@ class ActionSuggestTopics(Action):
         return []
 
 
+def _recent_topic(tracker: Tracker) -> Optional[str]:
+    """The last topic the worker asked about in this conversation, if any."""
+    return next(
+        (i for i in _user_intents(tracker) if i in topics.LABELS and i != "request_human"), None
+    )
+
+
 class ActionRequestHandoff(Action):
-    """Ask the gateway for a counselor; urgency and topic follow the worker's intent."""
+    """Ask the gateway for a counselor; urgency and topic follow the worker's messages."""
 
     def name(self) -> Text:
         return "action_request_handoff"
@@ -79,5 +86,7 @@ class ActionRequestHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        dispatcher.utter_message(json_message=handoff.for_intent(intent).to_payload())
+        topic = _recent_topic(tracker) if intent == "request_human" else intent
+        request = handoff.for_intent(intent, topic=topic)
+        dispatcher.utter_message(json_message=request.to_payload())
         return []

@@ -10,7 +10,8 @@ Wire shape (the `custom` object of one bot message)::
 
 - reason: why a person is needed (one of REASONS)
 - urgency: "urgent" (ahead of the queue, every on-duty counselor alerted) or "normal"
-- topic: the intent that led to the request, so the right counselor can take it
+- topic: the intent the worker needs help with, so the right counselor can take it; for a
+  plain request for a person, the last topic the worker asked about; null when unknown
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ REASONS = (WORKER_REQUEST, URGENT_INTENT, FALLBACK)
 
 # Intents that go to a counselor at once, with priority (../shared/INTENTS.md, column urgent).
 URGENT_INTENTS = frozenset({"crisis_suicide", "crisis_violence", "need_help"})
+
+# The intent Rasa's FallbackClassifier gives a message it is not confident about.
+FALLBACK_INTENT = "nlu_fallback"
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,10 @@ class HandoffRequest:
         return cls(reason=body.get("reason"), urgency=body.get("urgency"), topic=body.get("topic"))
 
 
-def for_intent(intent: Optional[str]) -> HandoffRequest:
-    """The request the engine sends after answering `intent`."""
+def for_intent(intent: Optional[str], topic: Optional[str] = None) -> HandoffRequest:
+    """The request the engine sends after answering `intent`; `topic` is what it is about."""
     if intent in URGENT_INTENTS:
         return HandoffRequest(reason=URGENT_INTENT, urgency=URGENT, topic=intent)
-    if intent == "nlu_fallback":
-        return HandoffRequest(reason=FALLBACK, urgency=NORMAL)
-    return HandoffRequest(reason=WORKER_REQUEST, urgency=NORMAL, topic=intent)
+    if intent == FALLBACK_INTENT:
+        return HandoffRequest(reason=FALLBACK, urgency=NORMAL, topic=topic)
+    return HandoffRequest(reason=WORKER_REQUEST, urgency=NORMAL, topic=topic)

@@ -62,16 +62,6 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
         )
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "TfidfIntentClassifier":
-        return cls(config, execution_context.node_name, model_storage, resource)
-
-    @classmethod
     def load(
         cls,
         config: Dict[Text, Any],

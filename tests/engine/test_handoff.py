@@ -18,10 +18,14 @@ def test_urgent_intents_get_urgent_requests():
 
 
 def test_worker_request_and_fallback_are_normal():
-    assert handoff.for_intent("request_human") == handoff.HandoffRequest(
-        "worker_request", "normal", "request_human"
+    assert handoff.for_intent("request_human", topic="wage_unpaid") == handoff.HandoffRequest(
+        "worker_request", "normal", "wage_unpaid"
     )
     assert handoff.for_intent("nlu_fallback") == handoff.HandoffRequest("fallback", "normal", None)
+
+
+def test_the_urgent_set_is_the_contract():
+    assert handoff.URGENT_INTENTS == {"crisis_suicide", "crisis_violence", "need_help"}
 
 
 def test_payload_round_trip():

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 import yaml
 
 from actions.handoff import HandoffRequest
 
-from .conftest import ROOT
-
+ROOT = Path(__file__).resolve().parents[2]
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
 
 
@@ -62,10 +62,12 @@ def test_urgent_answer_puts_emergency_numbers_first_and_asks_for_a_person(engine
     assert handoffs(messages) == [HandoffRequest("urgent_intent", "urgent", intent)]
 
 
-def test_worker_asks_for_a_person(engine):
-    messages = engine.say(sender(), "can I talk to a real person please")
+def test_worker_asks_for_a_person_about_their_last_topic(engine):
+    worker = sender()
+    engine.say(worker, "/passport_taken")
+    messages = engine.say(worker, "can I talk to a real person please")
     assert messages[0]["text"] == response_text("utter_request_human")
-    assert handoffs(messages) == [HandoffRequest("worker_request", "normal", "request_human")]
+    assert handoffs(messages) == [HandoffRequest("worker_request", "normal", "passport_taken")]
 
 
 def test_menu_fits_line_quick_replies(engine):
