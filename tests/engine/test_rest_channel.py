@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.handoff import HandoffRequest
+from actions.handoff import URGENT_INTENTS, HandoffRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
@@ -40,6 +40,19 @@ def handoffs(messages):
 )
 def test_parse_needs_only_the_text(engine, text, intent):
     assert engine.parse(text)["intent"]["name"] == intent
+
+
+# The plainest way to say it in each language must never miss: these phrases are trained on
+# purpose, so a change that loses one of them fails here.
+MUST_CATCH = [
+    "I want to die", "しにたい", "e muon chet", "不想活了", "gusto ko na mamatay", "मर्न मन लाग्यो",
+    "bunuh diri", "quero morrer", "သေချင်တယ်", "อยากตาย", "ចង់ស្លាប់", "quiero morir",
+]
+
+
+@pytest.mark.parametrize("text", MUST_CATCH)
+def test_plain_crisis_phrases_are_urgent(engine, text):
+    assert engine.parse(text)["intent"]["name"] in URGENT_INTENTS
 
 
 def test_faq_answer_in_one_turn(engine):
