@@ -3,6 +3,8 @@
 Rasa's WhitespaceTokenizer deletes CJK and kana (its emoji filter covers them) and leaves Thai,
 Khmer and Burmese phrases as single tokens. This one segments words with ICU (see
 `segmenter.py`), keeps emoji as tokens, and is referenced from config.yml by module path.
+A worker's text in Zawgyi-encoded Burmese is first converted to Unicode (`zawgyi.py`), and the
+message carries the converted text from then on.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.segmenter import segment
+from nlu_components.zawgyi import to_unicode
 
 
 @DefaultV1Recipe.register(
@@ -54,4 +58,7 @@ class MultiScriptTokenizer(Tokenizer):
         text: Optional[Text] = message.get(attribute)
         if not text:
             return []
+        if attribute == TEXT:
+            text = to_unicode(text)
+            message.set(TEXT, text)
         return self._convert_words_to_tokens(segment(text), text)

@@ -43,3 +43,17 @@ def test_process_sets_tokens_for_training_and_inference(tokenizer):
     message = Message(data={"text": "給料が払われない"})
     tokenizer.process([message])
     assert [t.text for t in message.get("text_tokens")] == ["給料", "が", "払", "われ", "ない"]
+
+
+def test_zawgyi_burmese_is_converted_before_segmenting(tokenizer):
+    unicode_text = "လစာမရသေးဘူး ကျွန်တော့်ကို ကူညီပါ"
+    message = Message(data={"text": "လစာမရေသးဘူး ကြၽန္ေတာ့်ကို ကူညီပါ"})  # the same, in Zawgyi
+    tokenizer.process([message])
+    assert message.get("text") == unicode_text
+    assert [t.text for t in message.get("text_tokens")] == [t.text for t in tokens(tokenizer, unicode_text)]
+
+
+def test_unicode_burmese_is_left_as_it_is(tokenizer):
+    message = Message(data={"text": "မလိုပါဘူး"})
+    tokenizer.process([message])
+    assert message.get("text") == "မလိုပါဘူး"
