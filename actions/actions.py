@@ -62,8 +62,7 @@ class ActionSuggestTopics(Action):
             dispatcher.utter_message(response="utter_fallback_handoff")
             dispatcher.utter_message(json_message=handoff.for_intent(FALLBACK_INTENT).to_payload())
             return []
-        suggestions = [i for i in ranked if i in topics.LABELS and i != "request_human"]
-        suggestions = suggestions[:SUGGESTIONS]
+        suggestions = [i for i in ranked if i in topics.TOPICS][:SUGGESTIONS]
         buttons = [topics.button(i) for i in suggestions] + [topics.button("request_human")]
         dispatcher.utter_message(response="utter_suggest_topics", buttons=buttons)
         return []
@@ -71,9 +70,7 @@ class ActionSuggestTopics(Action):
 
 def _recent_topic(tracker: Tracker) -> Optional[str]:
     """The last topic the worker asked about in this conversation, if any."""
-    return next(
-        (i for i in _user_intents(tracker) if i in topics.LABELS and i != "request_human"), None
-    )
+    return next((i for i in _user_intents(tracker) if i in topics.TOPICS), None)
 
 
 class ActionRequestHandoff(Action):

@@ -42,6 +42,9 @@ LABELS: Dict[str, str] = {
     "request_human": "Talk to a person",
 }
 
+# What the worker may be asking about: every labelled intent but the request for a person.
+TOPICS = frozenset(LABELS) - {"request_human"}
+
 # The help menu: at most 13 buttons (LINE's quick-reply limit), the last one a person.
 MENU: List[str] = [
     "wage_unpaid",
