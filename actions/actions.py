@@ -1,4 +1,8 @@
-"""The engine's custom actions: menu, low-confidence suggestions, and handoff requests."""
+"""The engine's custom actions: menu, low-confidence suggestions, and handoff requests.
+
+Topic buttons travel as `topics=[intent, ...]`; the engine's NLG (engine/nlg.py) turns them into buttons
+with labels in the worker's language.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +24,7 @@ class ActionShowMenu(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(
-            response="utter_help_menu", buttons=[topics.button(i) for i in topics.MENU]
-        )
+        dispatcher.utter_message(response="utter_help_menu", topics=topics.MENU)
         return []
 
 
@@ -63,8 +65,9 @@ class ActionSuggestTopics(Action):
             dispatcher.utter_message(json_message=handoff.for_intent(FALLBACK_INTENT).to_payload())
             return []
         suggestions = [i for i in ranked if i in topics.TOPICS][:SUGGESTIONS]
-        buttons = [topics.button(i) for i in suggestions] + [topics.button("request_human")]
-        dispatcher.utter_message(response="utter_suggest_topics", buttons=buttons)
+        dispatcher.utter_message(
+            response="utter_suggest_topics", topics=[*suggestions, "request_human"]
+        )
         return []
 
 

@@ -8,14 +8,23 @@ from pathlib import Path
 import pytest
 import yaml
 
+from babel.messages.pofile import read_po
+
 from actions.handoff import URGENT_INTENTS, HandoffRequest
+from actions.topics import LABELS, MENU
+from content.render import Renderer
 
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+RENDERER = Renderer.load()
 
 
-def response_text(name: str) -> str:
-    return RESPONSES[name][0]["text"]
+def response_text(name: str, language: str = "en") -> str:
+    return RENDERER.response(language, name, RESPONSES[name][0])["text"]
+
+
+def catalog(language: str):
+    return read_po((ROOT / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb"))
 
 
 def sender() -> str:
@@ -55,9 +64,18 @@ def test_plain_crisis_phrases_are_urgent(engine, text):
     assert engine.parse(text)["intent"]["name"] in URGENT_INTENTS
 
 
-def test_faq_answer_in_one_turn(engine):
+def test_faq_answer_in_one_turn_in_the_worker_language(engine):
     messages = engine.say(sender(), "cong ty chua tra luong cho toi 2 thang roi", language="vi")
-    assert [m.get("text") for m in messages] == [response_text("utter_wage_unpaid")]
+    assert [m.get("text") for m in messages] == [response_text("utter_wage_unpaid", "vi")]
+    english = RESPONSES["utter_wage_unpaid"][0]["text"]
+    vietnamese = catalog("vi").get(english, context="utter_wage_unpaid").string
+    assert messages[0]["text"].startswith(vietnamese) and vietnamese != english
+    assert "0120-558-815" in messages[0]["text"]  # the hotline's Vietnamese line
+
+
+def test_without_a_language_the_answer_is_english(engine):
+    response = engine.say(sender(), "/wage_unpaid", language=None)
+    assert response[0]["text"].startswith(RESPONSES["utter_wage_unpaid"][0]["text"])
 
 
 @pytest.mark.parametrize(
@@ -83,12 +101,14 @@ def test_worker_asks_for_a_person_about_their_last_topic(engine):
     assert handoffs(messages) == [HandoffRequest("worker_request", "normal", "passport_taken")]
 
 
-def test_menu_fits_line_quick_replies(engine):
-    messages = engine.say(sender(), "menu")
+@pytest.mark.parametrize("language", ["en", "ja", "my"])
+def test_menu_is_localized_and_fits_line_quick_replies(engine, language):
+    messages = engine.say(sender(), "menu", language=language)
     buttons = messages[0]["buttons"]
-    assert 1 < len(buttons) <= 13
-    assert all(len(b["title"]) <= 20 and b["payload"].startswith("/") for b in buttons)
-    assert buttons[-1]["payload"] == "/request_human"
+    assert [b["payload"] for b in buttons] == [f"/{intent}" for intent in MENU]
+    labels = catalog(language)
+    assert [b["title"] for b in buttons] == [labels.get(LABELS[i], context="button").string for i in MENU]
+    assert all(len(b["title"]) <= 20 for b in buttons)
 
 
 def test_low_confidence_offers_topics_then_a_person(engine):

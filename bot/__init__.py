@@ -1,0 +1,1 @@
+"""The gateway: everything facing workers and counselors (adapters, language, handoff, console)."""

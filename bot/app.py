@@ -1,0 +1,98 @@
+"""The gateway as an ASGI application (Starlette): routes, and the parts started with it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import AsyncIterator, Optional
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from telegram import Bot
+
+from bot import web_chat, webhooks
+from bot.channels.line import LineSender
+from bot.channels.telegram import TelegramSender
+from bot.config import Settings
+from bot.engine_client import EngineClient
+from bot.handler import Handler
+from bot.processor import Processor
+from bot.services import Services
+from bot.store.database import connect, migrate, sessions
+from bot.telegram_polling import poll_updates
+from content.render import Renderer
+
+log = logging.getLogger(__name__)
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def home(request: Request) -> Response:
+    return RedirectResponse("/chat")
+
+
+def create_app(settings: Optional[Settings] = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    if settings.telegram_enabled and settings.telegram_mode == "webhook" and not settings.telegram_webhook_secret:
+        raise ValueError("TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        database = connect(settings.database_url)
+        await migrate(database)
+        engine = EngineClient(settings.engine_url)
+        senders: dict = {}
+        line_sender = telegram_bot = None
+        if settings.line_enabled:
+            line_sender = senders["line"] = LineSender(settings.line_channel_access_token, settings.line_api_url)
+        if settings.telegram_enabled:
+            telegram_bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_api_url)
+            await telegram_bot.initialize()
+            senders["telegram"] = TelegramSender(telegram_bot)
+        store = sessions(database)
+        processor = Processor(store, Handler(engine, Renderer.load()), senders, settings.one_moment_after)
+        services = Services(settings, database, store, processor, line_sender)
+        app.state.services = services
+        tasks = [asyncio.create_task(processor.run(), name="processor")]
+        if telegram_bot is not None:
+            if settings.telegram_mode == "polling":
+                tasks.append(asyncio.create_task(poll_updates(telegram_bot, services), name="telegram polling"))
+            elif settings.public_url:
+                await telegram_bot.set_webhook(
+                    f"{settings.public_url.rstrip('/')}/webhooks/telegram",
+                    secret_token=settings.telegram_webhook_secret,
+                    allowed_updates=["message", "callback_query"],
+                )
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if line_sender is not None:
+                await line_sender.close()
+            if telegram_bot is not None:
+                await telegram_bot.shutdown()
+            await engine.close()
+            await database.dispose()
+
+    routes = [Route("/healthz", health)]
+    if settings.line_enabled:
+        routes.append(Route("/webhooks/line", webhooks.line_webhook, methods=["POST"]))
+    if settings.telegram_enabled and settings.telegram_mode == "webhook":
+        routes.append(Route("/webhooks/telegram", webhooks.telegram_webhook, methods=["POST"]))
+    if settings.web_chat:
+        routes += [
+            Route("/", home),
+            Route("/chat", web_chat.page),
+            Route("/chat/api/send", web_chat.send, methods=["POST"]),
+            Route("/chat/api/replies", web_chat.replies),
+            Mount("/static", StaticFiles(directory=web_chat.STATIC), name="static"),
+        ]
+    return Starlette(routes=routes, lifespan=lifespan)

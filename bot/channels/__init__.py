@@ -1,0 +1,1 @@
+"""The platforms: each module verifies and parses what its platform sends, and sends replies back."""

@@ -1,0 +1,64 @@
+"""The gateway's settings, from the environment; the defaults run everything locally with nothing to set.
+
+See .env.example for every variable. LINE and Telegram switch on when their tokens are set.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "sqlite+aiosqlite:///data/gateway.sqlite3"
+    engine_url: str = "http://127.0.0.1:5005"
+    web_chat: bool = True
+    line_channel_secret: Optional[str] = None
+    line_channel_access_token: Optional[str] = None
+    line_api_url: str = "https://api.line.me"
+    telegram_bot_token: Optional[str] = None
+    telegram_mode: str = "webhook"  # or "polling", for organisations without a public URL
+    telegram_webhook_secret: Optional[str] = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    public_url: Optional[str] = None  # https://... where the platforms reach this gateway
+    one_moment_after: float = 4.0  # seconds a worker waits before a "one moment" note
+    max_body_bytes: int = 1_000_000
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
+        def get(name: str, default: Optional[str] = None) -> Optional[str]:
+            value = env.get(name, "").strip()
+            return value or default
+
+        defaults = cls()
+        telegram_mode = get("TELEGRAM_MODE", defaults.telegram_mode)
+        if telegram_mode not in ("webhook", "polling"):
+            raise ValueError(f"TELEGRAM_MODE must be webhook or polling, not {telegram_mode!r}")
+        return cls(
+            host=get("GATEWAY_HOST", defaults.host),
+            port=int(get("GATEWAY_PORT", str(defaults.port))),
+            database_url=get("DATABASE_URL", defaults.database_url),
+            engine_url=get("ENGINE_URL", defaults.engine_url),
+            web_chat=get("WEB_CHAT", "true").lower() in ("1", "true", "yes"),
+            line_channel_secret=get("LINE_CHANNEL_SECRET"),
+            line_channel_access_token=get("LINE_CHANNEL_ACCESS_TOKEN"),
+            line_api_url=get("LINE_API_URL", defaults.line_api_url),
+            telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+            telegram_mode=telegram_mode,
+            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_api_url=get("TELEGRAM_API_URL", defaults.telegram_api_url),
+            public_url=get("PUBLIC_URL"),
+            one_moment_after=float(get("ONE_MOMENT_AFTER", str(defaults.one_moment_after))),
+        )

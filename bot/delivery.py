@@ -1,0 +1,42 @@
+"""How replies leave: the contract every channel's sender keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Protocol
+
+from bot.inbound import Inbound
+from bot.replies import Reply
+
+
+class RetryLater(Exception):
+    """The platform is down or rate-limiting: keep the replies and try again."""
+
+
+class Undeliverable(Exception):
+    """The platform refused the replies for good (blocked by the worker, malformed request)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    user_id: str  # the worker on the platform
+    retry_key: str  # stable across retries: a retried LINE push is never delivered twice
+    reply_token: Optional[str] = None
+    reply_token_expires: Optional[float] = None
+    to: Optional[str] = None  # a group chat, for the "private chats only" notice
+
+
+class Sender(Protocol):
+    batch_size: int  # replies per platform call; progress is saved after each call
+
+    async def language_hint(self, event: Inbound) -> Optional[str]:
+        """What the platform says about a new worker's language (LINE profile, Telegram language_code)."""
+
+    async def working(self, event: Inbound) -> None:
+        """Show the worker the bot is busy (LINE loading animation, Telegram typing)."""
+
+    async def send(self, batch: list[Reply], delivery: Delivery, index: int) -> None:
+        """Send one batch: the replies from position `index` of an outbox row.
+
+        Raises RetryLater (the row is kept and retried from this batch) or Undeliverable.
+        """

@@ -1,0 +1,100 @@
+"""Tables of the gateway store (SQLAlchemy 2; schema changes go through Alembic in migrations/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Optional
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class Worker(Base):
+    """One person on one channel. `id` is a pseudonym: it is what the engine and the logs see."""
+
+    __tablename__ = "workers"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    channel: Mapped[str] = mapped_column(String(16))
+    channel_user_id: Mapped[str] = mapped_column(String(128))
+    language: Mapped[Optional[str]] = mapped_column(String(16))
+    language_chosen: Mapped[bool] = mapped_column(default=False)  # set by the worker, not detected
+    mode: Mapped[str] = mapped_column(String(16), default="bot")  # bot, or waiting/assigned (handoff)
+    consent: Mapped[Optional[str]] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class Event(Base):
+    """A platform event, stored before the webhook is acknowledged: the durable inbox.
+
+    (channel, key) is the platform's own id (LINE webhookEventId, Telegram update_id), so a
+    redelivered event is dropped by the unique constraint.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("channel", "key"),
+        Index("ix_events_pending", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    inbound: Mapped[dict[str, Any]] = mapped_column()  # bot.inbound.Inbound as a dict
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, done
+    attempts: Mapped[int] = mapped_column(default=0)
+    reply_token_used: Mapped[bool] = mapped_column(default=False)
+    waiting_note_sent: Mapped[bool] = mapped_column(default=False)  # "one moment" while the engine is down
+    received_at: Mapped[dt.datetime] = mapped_column(default=now)
+    processed_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+
+class Outgoing(Base):
+    """A reply to send, written in the same transaction that finishes its event: the outbox."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    messages: Mapped[dict[str, Any]] = mapped_column()  # {"replies": [bot.replies.Reply as dict]}
+    reply_token: Mapped[Optional[str]] = mapped_column(String(256))  # LINE: used once, if still valid
+    reply_token_expires: Mapped[Optional[float]] = mapped_column()
+    to: Mapped[Optional[str]] = mapped_column(String(128))  # a group chat instead of the worker
+    retry_key: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    sent_count: Mapped[int] = mapped_column(default=0)  # replies already delivered, so a retry never repeats one
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    sent_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+
+class LogEntry(Base):
+    """The conversation as counselors will read it."""
+
+    __tablename__ = "message_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(8))  # in, out
+    author: Mapped[str] = mapped_column(String(16))  # worker, bot, counselor, gateway
+    kind: Mapped[str] = mapped_column(String(16))  # text, sticker, image, ...
+    text: Mapped[Optional[str]] = mapped_column(Text)
+    language: Mapped[Optional[str]] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)

@@ -1,0 +1,70 @@
+"""Where LINE and Telegram messages enter: verify, parse, store durably, acknowledge.
+
+Nothing slow happens here: the engine is asked later, by the processor. The webhook is answered
+as soon as the events are committed, so it stays fast while the engine is slow or down.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from bot import intake
+from bot.channels import line, telegram
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+async def _body(request: Request, services: Services) -> bytes | None:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > services.settings.max_body_bytes:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > services.settings.max_body_bytes:
+            return None
+    return body
+
+
+async def line_webhook(request: Request) -> Response:
+    services: Services = request.app.state.services
+    body = await _body(request, services)
+    if body is None:
+        return PlainTextResponse("payload too large", status_code=413)
+    try:
+        payload = line.verify(services.settings.line_channel_secret, body, request.headers.get("x-line-signature"))
+    except line.ForgedWebhook:
+        log.warning("LINE webhook with a bad signature refused")
+        return PlainTextResponse("invalid signature", status_code=401)
+    except json.JSONDecodeError:
+        return PlainTextResponse("invalid body", status_code=400)
+    events = line.parse(payload)
+    if events:
+        await intake.store(services.sessions, events)
+        services.processor.wake()
+    return PlainTextResponse("OK")
+
+
+async def telegram_webhook(request: Request) -> Response:
+    services: Services = request.app.state.services
+    secret = services.settings.telegram_webhook_secret
+    if not secret or not telegram.secret_matches(secret, request.headers.get(telegram.SECRET_HEADER)):
+        log.warning("Telegram webhook with a bad secret refused")
+        return PlainTextResponse("forbidden", status_code=403)
+    body = await _body(request, services)
+    if body is None:
+        return PlainTextResponse("payload too large", status_code=413)
+    try:
+        update = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return PlainTextResponse("invalid body", status_code=400)
+    event = telegram.to_inbound(update) if isinstance(update, dict) else None
+    if event is not None:
+        await intake.store(services.sessions, [event])
+        services.processor.wake()
+    return JSONResponse({"ok": True})

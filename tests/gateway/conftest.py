@@ -1,0 +1,76 @@
+"""The gateway as it runs in production, against the real engine and faithful LINE and Telegram fakes."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.fakes.line_platform import FakeLinePlatform
+from tests.fakes.telegram_platform import FakeTelegram
+from tests.support.processes import ENV, Engine, Process, free_port, start_engine
+
+TELEGRAM_SECRET = "test-webhook-secret"
+
+
+@dataclass
+class Gateway:
+    url: str
+    database: Path
+    process: Process
+
+    def count(self, sql: str, *params: object) -> int:
+        with sqlite3.connect(self.database) as connection:
+            return connection.execute(sql, params).fetchone()[0]
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory) -> Iterator[Engine]:
+    started = start_engine(tmp_path_factory.mktemp("engine"))
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+@pytest.fixture(scope="session")
+def line() -> Iterator[FakeLinePlatform]:
+    with FakeLinePlatform() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def gateway(engine, line, telegram, tmp_path_factory) -> Iterator[Gateway]:
+    work = tmp_path_factory.mktemp("gateway")
+    port = free_port()
+    database = work / "gateway.sqlite3"
+    env = {
+        **ENV,
+        "GATEWAY_PORT": str(port),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "ENGINE_URL": engine.url,
+        "LINE_CHANNEL_SECRET": line.channel_secret,
+        "LINE_CHANNEL_ACCESS_TOKEN": line.access_token,
+        "LINE_API_URL": line.api_url,
+        "TELEGRAM_BOT_TOKEN": telegram.token,
+        "TELEGRAM_API_URL": telegram.api_url,
+        "TELEGRAM_MODE": "webhook",
+        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+        "ONE_MOMENT_AFTER": "2",
+    }
+    process = Process("gateway", [sys.executable, "-m", "bot"], f"http://127.0.0.1:{port}/healthz",
+                      work / "gateway.log", env).start()
+    try:
+        yield Gateway(f"http://127.0.0.1:{port}", database, process)
+    finally:
+        process.stop()

@@ -1,0 +1,135 @@
+"""Workers on LINE and Telegram, through the gateway and the real engine, to the reply on their phone."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import yaml
+from babel.messages.pofile import read_po
+
+from content import notices
+from tests.gateway.conftest import TELEGRAM_SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+
+
+def translated(language: str, context: str, msgid: str) -> str:
+    catalog = read_po((ROOT / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb"))
+    return catalog.get(msgid, context=context).string
+
+
+def answer(language: str, intent: str) -> str:
+    return translated(language, f"utter_{intent}", RESPONSES[f"utter_{intent}"][0]["text"])
+
+
+def line_texts(line, user: str, count: int, timeout: float = 60) -> list[str]:
+    return [m["text"] for m in line.wait_for_messages(user, count, timeout=timeout)]
+
+
+def test_line_vietnamese_without_diacritics_gets_the_answer_in_vietnamese(gateway, line):
+    user = line.new_user_id()
+    response = line.deliver(f"{gateway.url}/webhooks/line", [line.text_event(user, "cong ty chua tra luong cho toi 2 thang roi")])
+    assert response.status_code == 200
+    [text] = line_texts(line, user, 1)
+    assert text.startswith(answer("vi", "wage_unpaid"))
+    assert "0120-558-815" in text  # the hotline's Vietnamese line
+    [sent] = [s for s in line.sent if s.user_id == user]
+    assert sent.via == "reply"  # the reply token was still valid: no push
+
+
+def test_telegram_zawgyi_burmese_gets_the_answer_in_burmese(gateway, telegram):
+    zawgyi = "ကုမၸဏီက ကြၽန္ေတာ့် ပတ္စ္ပို႔ကို သိမ္းထားၿပီး ျပန္မေပးပါဘူး"  # "the company keeps my passport"
+    update = telegram.text_update(7001, zawgyi, language_code=None)
+    assert telegram.deliver(f"{gateway.url}/webhooks/telegram", update, secret=TELEGRAM_SECRET).status_code == 200
+    [message] = telegram.wait_for_messages(7001, 1, timeout=60)
+    assert message.text.startswith(answer("my", "passport_taken"))
+    assert message.reply_markup["inline_keyboard"][0][0]["callback_data"] == "/request_human"
+    assert ("typing" in [action for chat, action in telegram.chat_actions if chat == 7001])
+
+
+def test_forged_line_signature_is_refused_and_nothing_is_stored(gateway, line):
+    user = line.new_user_id()
+    event = line.text_event(user, "hello")
+    response = line.deliver(f"{gateway.url}/webhooks/line", [event], signature="Zm9yZ2Vk")
+    assert response.status_code == 401
+    assert gateway.count("SELECT count(*) FROM events WHERE key = ?", event["webhookEventId"]) == 0
+    assert gateway.count("SELECT count(*) FROM workers WHERE channel_user_id = ?", user) == 0
+
+
+def test_telegram_webhook_without_the_secret_is_refused(gateway, telegram):
+    update = telegram.text_update(7002, "hello")
+    response = telegram.deliver(f"{gateway.url}/webhooks/telegram", update, secret="wrong")
+    assert response.status_code == 403
+    assert gateway.count("SELECT count(*) FROM events WHERE key = ?", str(update["update_id"])) == 0
+
+
+def test_a_redelivered_event_is_answered_once(gateway, line):
+    user = line.new_user_id()
+    event = line.text_event(user, "thank you")
+    line.deliver(f"{gateway.url}/webhooks/line", [event])
+    line_texts(line, user, 1)
+    assert line.deliver(f"{gateway.url}/webhooks/line", [line.redelivery(event)]).status_code == 200
+    time.sleep(3)
+    assert len(line.messages_to(user)) == 1
+    assert gateway.count("SELECT count(*) FROM events WHERE key = ?", event["webhookEventId"]) == 1
+
+
+def test_a_sticker_gets_a_kind_answer_in_the_profile_language(gateway, line):
+    user = line.new_user_id()
+    line.profiles[user] = {"displayName": "Ana", "language": "pt-BR"}
+    line.deliver(f"{gateway.url}/webhooks/line", [line.sticker_event(user)])
+    [text] = line_texts(line, user, 1)
+    assert text == translated("pt", "notice", notices.STICKER)
+
+
+def test_when_the_reply_fails_the_answer_is_pushed_once_with_a_retry_key(gateway, line):
+    user = line.new_user_id()
+    line.fail_next("/v2/bot/message/reply", 500)
+    line.deliver(f"{gateway.url}/webhooks/line", [line.text_event(user, "what is the minimum wage")])
+    [text] = line_texts(line, user, 1)
+    assert text.startswith(RESPONSES["utter_minimum_wage"][0]["text"])
+    [sent] = [s for s in line.sent if s.user_id == user]
+    assert sent.via == "push" and sent.retry_key
+
+
+def test_telegram_language_command_and_button(gateway, telegram):
+    telegram.deliver(f"{gateway.url}/webhooks/telegram", telegram.command_update(7003, "/language"),
+                     secret=TELEGRAM_SECRET)
+    [menu] = telegram.wait_for_messages(7003, 1)
+    payloads = [row[0]["callback_data"] for row in menu.reply_markup["inline_keyboard"]]
+    assert len(payloads) == 13 and "/language ne" in payloads
+    press = telegram.callback_update(7003, "/language ne", message_id=menu.message_id)
+    telegram.deliver(f"{gateway.url}/webhooks/telegram", press, secret=TELEGRAM_SECRET)
+    messages = telegram.wait_for_messages(7003, 2)
+    assert messages[1].text == translated("ne", "notice", notices.LANGUAGE_SET).format(language="नेपाली")
+    assert press["callback_query"]["id"] in telegram.answered_callbacks
+
+
+def test_a_group_gets_a_short_notice(gateway, telegram):
+    telegram.deliver(f"{gateway.url}/webhooks/telegram", telegram.group_update(-100777, 7004, "hello bot"),
+                     secret=TELEGRAM_SECRET)
+    [notice] = telegram.wait_for_messages(-100777, 1)
+    assert notice.text == translated("en", "notice", notices.PRIVATE_CHATS_ONLY)
+
+
+def test_with_the_engine_stopped_the_worker_hears_one_moment_then_the_answer(gateway, line, engine):
+    user = line.new_user_id()
+    engine.stop()
+    try:
+        started = time.monotonic()
+        response = line.deliver(f"{gateway.url}/webhooks/line", [line.text_event(user, "I lost my residence card")])
+        assert response.status_code == 200 and time.monotonic() - started < 1.0  # acknowledged at once
+        [note] = line_texts(line, user, 1, timeout=30)
+        assert note == translated("en", "notice", notices.ONE_MOMENT)
+    finally:
+        engine.start()
+    texts = line_texts(line, user, 2, timeout=90)
+    assert texts[1].startswith(RESPONSES["utter_residence_card_lost"][0]["text"])
+    assert len(texts) == 2
+
+
+def test_every_request_to_the_line_platform_matched_its_openapi_document(gateway, line):
+    assert line.spec_violations == []
+    assert any(r.path == "/v2/bot/chat/loading/start" for r in line.requests)

@@ -1,0 +1,1 @@
+"""Helpers both test suites use (engine and gateway environments): standard library only."""
