@@ -98,6 +98,7 @@ test-gateway: setup train compile-catalogs  ## gateway tests: language, the LINE
 
 bench: setup  ## benchmarks (print their tables)
 	$(GATEWAY_PY) benchmarks/language.py
+	$(GATEWAY_PY) benchmarks/webhook_ack.py
 
 clean:  ## remove models, results and caches (keeps the environments)
 	rm -rf models results logs .rasa

@@ -1,6 +1,6 @@
 """The engine's custom actions: menu, low-confidence suggestions, and handoff requests.
 
-Topic buttons travel as `topics=[intent, ...]`; the engine's NLG (engine/nlg.py) turns them into buttons
+Topic buttons travel as `topics=[intent, ...]`; the engine's NLG (nlg/catalog.py) turns them into buttons
 with labels in the worker's language.
 """
 

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/language.py                 # the tables (about a minute)
     .venv/bin/python benchmarks/language.py --no-baseline   # skip plain langdetect (seconds)
     .venv/bin/python benchmarks/language.py --cv            # tuning: 5-fold cross-validation on nlu/
+    .venv/bin/python benchmarks/language.py --cv --sweep    # tuning: the word prior's settings
 
 Sets (see ../shared/data/lid/README.md): tico19 sentences, tico19 COVID-19 terminology, lingua
 test data (sentences, single words, word pairs), the UDHR, and tests/nlu_holdout (phone-style
@@ -28,6 +29,7 @@ import os
 import statistics
 import sys
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -245,7 +247,7 @@ def cross_validate(folds: int) -> int:
         print("| margin | coverage % | precision % |")
         print("|---|---|---|")
         long_rows = [(lang, r) for lang, r in model_rows if sum(map(str.isalpha, r[0])) >= 4]
-        for threshold in (0, 2, 4, 6, 8, 10, 12, 15, 20):
+        for threshold in (0, 2, 4, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50):
             covered = [(lang, r) for lang, r in long_rows if r[4] >= threshold]
             precision = 100 * sum(r[1] == lang for lang, r in covered) / max(1, len(covered))
             print(f"| {threshold} | {100 * len(covered) / max(1, len(long_rows)):.1f} | "
@@ -273,6 +275,75 @@ def cross_validate(folds: int) -> int:
     return 0
 
 
+SWEEP_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0)
+SWEEP_BUILDS = ({"WORD_FLOOR": 1e-6, "_WORD_NLU_SHARE": 0.5},
+                {"WORD_FLOOR": 1e-7, "_WORD_NLU_SHARE": 0.5},
+                {"WORD_FLOOR": 1e-6, "_WORD_NLU_SHARE": 0.0},
+                {"WORD_FLOOR": 1e-7, "_WORD_NLU_SHARE": 0.0})
+
+
+def _short_pieces(text: str, size: int) -> list[str]:
+    """Single words (size 1) or word pairs (size 2) cut from one message: the nlu/ stand-in
+    for lingua's single-word and word-pair sets (Chinese: runs of 1-2 and 3-4 characters)."""
+    latin = language._latin_words(text)
+    if latin and not language._HAN_RUN.search(text):
+        words = [w for w in latin if len(w) >= 3]
+        return [" ".join(words[i:i + size]) for i in range(0, len(words) - size + 1, size)]
+    runs = language._HAN_RUN.findall(text)
+    width = (1, 2) if size == 1 else (3, 4)
+    return [run[i:i + w] for run in runs for w in width for i in range(0, len(run) - w + 1, 4)]
+
+
+def sweep(folds: int) -> int:
+    """Accuracy on held-out nlu/ messages and on single words and pairs cut from them, by
+    the word prior's weight, floor and nlu/ share. Latin and Chinese-character text apart."""
+    examples = language.nlu_examples()
+    results: dict[tuple[int, float, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    defaults = {name: getattr(language, name) for name in
+                ("WORD_FLOOR", "_WORD_NLU_SHARE", "WORD_WEIGHT_LATIN", "WORD_WEIGHT_HAN")}
+    try:
+        for b, build in enumerate(SWEEP_BUILDS):
+            for name, value in build.items():
+                setattr(language, name, value)
+            for fold in range(folds):
+                train = {lang: [t for i, t in enumerate(texts) if i % folds != fold]
+                         for lang, texts in examples.items()}
+                model = language.train(train)
+                cases = []
+                for lang, texts in examples.items():
+                    for text in texts[fold::folds]:
+                        if language._dominant_script(unicodedata.normalize("NFKC", text)) \
+                                not in ("latin", "han"):
+                            continue
+                        kind = "han" if language._HAN_RUN.search(text) else "latin"
+                        cases.append((lang, text, kind, "message"))
+                        for size, label in ((1, "word"), (2, "pair")):
+                            cases += [(lang, piece, kind, label)
+                                      for piece in _short_pieces(text, size)]
+                for weight in SWEEP_WEIGHTS:
+                    language.WORD_WEIGHT_LATIN = language.WORD_WEIGHT_HAN = weight
+                    for lang, text, kind, label in cases:
+                        cell = results[(b, weight, kind, label)]
+                        cell[0] += 1
+                        cell[1] += language.detect(text, model, use_langdetect=False).lang == lang
+    finally:
+        for name, value in defaults.items():
+            setattr(language, name, value)
+    for kind in ("latin", "han"):
+        print(f"\n{kind}: {folds}-fold accuracy % on nlu/ "
+              "(messages, and words and pairs cut from them)")
+        print("| floor | nlu share | weight | messages | words | pairs |")
+        print("|---|---|---|---|---|---|")
+        for b, build in enumerate(SWEEP_BUILDS):
+            for weight in SWEEP_WEIGHTS:
+                cells = [results[(b, weight, kind, label)] for label in ("message", "word", "pair")]
+                print(f"| {build['WORD_FLOOR']:g} | {build['_WORD_NLU_SHARE']} | {weight} | " +
+                      " | ".join(f"{100 * r / max(1, n):.1f} (n={n})" if i == 0 else
+                                 f"{100 * r / max(1, n):.1f}" for i, (n, r) in enumerate(cells))
+                      + " |")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path,
@@ -280,7 +351,11 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip plain langdetect")
     parser.add_argument("--cv", action="store_true", help="cross-validate on nlu/ instead")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--sweep", action="store_true",
+                        help="with --cv: accuracy by the word prior's settings")
     args = parser.parse_args()
+    if args.cv and args.sweep:
+        return sweep(args.folds)
     if args.cv:
         return cross_validate(args.folds)
     if not (args.data / "README.md").exists():

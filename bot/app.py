@@ -14,7 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from telegram import Bot
 
-from bot import web_chat, webhooks
+from bot import language, web_chat, webhooks
 from bot.channels.line import LineSender
 from bot.channels.telegram import TelegramSender
 from bot.config import Settings
@@ -22,7 +22,7 @@ from bot.engine_client import EngineClient
 from bot.handler import Handler
 from bot.processor import Processor
 from bot.services import Services
-from bot.store.database import connect, migrate, sessions
+from bot.store.database import Store, connect, migrate
 from bot.telegram_polling import poll_updates
 from content.render import Renderer
 
@@ -39,31 +39,35 @@ async def home(request: Request) -> Response:
 
 def create_app(settings: Optional[Settings] = None) -> Starlette:
     settings = settings or Settings.from_env()
-    if settings.telegram_enabled and settings.telegram_mode == "webhook" and not settings.telegram_webhook_secret:
-        raise ValueError("TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+    if settings.telegram_enabled and settings.telegram_mode == "webhook":
+        if not (settings.telegram_webhook_secret and settings.public_url):
+            raise ValueError("Telegram webhook mode needs PUBLIC_URL and TELEGRAM_WEBHOOK_SECRET "
+                             "(or TELEGRAM_MODE=polling)")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = connect(settings.database_url)
         await migrate(database)
+        await asyncio.to_thread(language.warm_up)  # build the language model before the first message
         engine = EngineClient(settings.engine_url)
         senders: dict = {}
         line_sender = telegram_bot = None
         if settings.line_enabled:
-            line_sender = senders["line"] = LineSender(settings.line_channel_access_token, settings.line_api_url)
+            line_sender = LineSender(settings.line_channel_access_token, settings.line_api_url)
+            senders["line"] = line_sender
         if settings.telegram_enabled:
             telegram_bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_api_url)
             await telegram_bot.initialize()
             senders["telegram"] = TelegramSender(telegram_bot)
-        store = sessions(database)
+        store = Store(database)
         processor = Processor(store, Handler(engine, Renderer.load()), senders, settings.one_moment_after)
-        services = Services(settings, database, store, processor, line_sender)
+        services = Services(settings, store, processor)
         app.state.services = services
         tasks = [asyncio.create_task(processor.run(), name="processor")]
         if telegram_bot is not None:
             if settings.telegram_mode == "polling":
                 tasks.append(asyncio.create_task(poll_updates(telegram_bot, services), name="telegram polling"))
-            elif settings.public_url:
+            else:
                 await telegram_bot.set_webhook(
                     f"{settings.public_url.rstrip('/')}/webhooks/telegram",
                     secret_token=settings.telegram_webhook_secret,
@@ -87,7 +91,7 @@ def create_app(settings: Optional[Settings] = None) -> Starlette:
         routes.append(Route("/webhooks/line", webhooks.line_webhook, methods=["POST"]))
     if settings.telegram_enabled and settings.telegram_mode == "webhook":
         routes.append(Route("/webhooks/telegram", webhooks.telegram_webhook, methods=["POST"]))
-    if settings.web_chat:
+    if settings.web_chat_enabled:
         routes += [
             Route("/", home),
             Route("/chat", web_chat.page),

@@ -16,7 +16,7 @@ class Settings:
     port: int = 8000
     database_url: str = "sqlite+aiosqlite:///data/gateway.sqlite3"
     engine_url: str = "http://127.0.0.1:5005"
-    web_chat: bool = True
+    web_chat: Optional[bool] = None  # default: on only when no platform is configured (local use)
     line_channel_secret: Optional[str] = None
     line_channel_access_token: Optional[str] = None
     line_api_url: str = "https://api.line.me"
@@ -27,6 +27,13 @@ class Settings:
     public_url: Optional[str] = None  # https://... where the platforms reach this gateway
     one_moment_after: float = 4.0  # seconds a worker waits before a "one moment" note
     max_body_bytes: int = 1_000_000
+
+    @property
+    def web_chat_enabled(self) -> bool:
+        """The local chat page: on for `make run`; off once LINE or Telegram is set, unless WEB_CHAT=true."""
+        if self.web_chat is not None:
+            return self.web_chat
+        return not (self.line_enabled or self.telegram_enabled)
 
     @property
     def line_enabled(self) -> bool:
@@ -51,7 +58,7 @@ class Settings:
             port=int(get("GATEWAY_PORT", str(defaults.port))),
             database_url=get("DATABASE_URL", defaults.database_url),
             engine_url=get("ENGINE_URL", defaults.engine_url),
-            web_chat=get("WEB_CHAT", "true").lower() in ("1", "true", "yes"),
+            web_chat=None if get("WEB_CHAT") is None else get("WEB_CHAT", "").lower() in ("1", "true", "yes"),
             line_channel_secret=get("LINE_CHANNEL_SECRET"),
             line_channel_access_token=get("LINE_CHANNEL_ACCESS_TOKEN"),
             line_api_url=get("LINE_API_URL", defaults.line_api_url),

@@ -10,7 +10,11 @@ from bot.replies import Reply
 
 
 class RetryLater(Exception):
-    """The platform is down or rate-limiting: keep the replies and try again."""
+    """The platform is down or rate-limiting: keep the replies and try again (not before `retry_after` s)."""
+
+    def __init__(self, reason: str, retry_after: float = 0.0) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
 
 
 class Undeliverable(Exception):
@@ -24,6 +28,7 @@ class Delivery:
     reply_token: Optional[str] = None
     reply_token_expires: Optional[float] = None
     to: Optional[str] = None  # a group chat, for the "private chats only" notice
+    tried_before: bool = False  # an earlier process may have sent it already (crash before recording)
 
 
 class Sender(Protocol):

@@ -28,7 +28,7 @@ def parse_answer(messages: list[dict[str, Any]]) -> EngineAnswer:
 
 
 class EngineClient:
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
+    def __init__(self, url: str, timeout: float = 120.0) -> None:
         self._client = httpx.AsyncClient(base_url=url, timeout=timeout)
 
     async def ask(self, worker_id: str, text: str, language: str, channel: str) -> EngineAnswer:
@@ -46,7 +46,18 @@ class EngineClient:
         if response.status_code >= 500 or response.status_code == 429:
             raise EngineUnavailable(f"HTTP {response.status_code}")
         response.raise_for_status()
-        return parse_answer(response.json())
+        answer = parse_answer(response.json())
+        if not answer.replies and answer.handoff is None:
+            # Rasa answers 200 with nothing when its action server is down: that is an outage, not an answer.
+            raise EngineUnavailable("empty answer")
+        return answer
+
+    async def ready(self) -> bool:
+        """Is the engine answering? (Rasa's root route: no model or tracker involved.)"""
+        try:
+            return (await self._client.get("/", timeout=2.0)).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     async def close(self) -> None:
         await self._client.aclose()

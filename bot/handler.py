@@ -41,11 +41,11 @@ class Handler:
         return self.notice(worker, notices.CHOOSE_LANGUAGE, *buttons)
 
     def set_language(self, worker: Worker, code: str) -> Reply:
-        worker.language, worker.language_chosen = code, True
+        worker.language = code
         return self.notice(worker, notices.LANGUAGE_SET, language=self.language_name(code))
 
     async def handle(self, worker: Worker, event: Inbound) -> list[Reply]:
-        if worker.language is None:
+        if worker.language is None and event.kind != kinds.TEXT:  # text decides for itself (language.choose)
             worker.language = language.normalize_hint(event.language_hint) or language.DEFAULT_LANGUAGE
         message = self._engine_message(worker, event)
         if isinstance(message, list):

@@ -6,9 +6,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbound import Inbound
+from bot.store.database import Store
 from bot.store.models import Event, Worker, new_id
 
 
@@ -21,7 +22,7 @@ async def worker_for(session: AsyncSession, channel: str, user_id: str) -> str:
     """The worker's pseudonymous id, created on first contact (safe when two webhooks race)."""
     await session.execute(
         _insert(session, Worker)
-        .values(id=new_id(), channel=channel, channel_user_id=user_id, language_chosen=False, mode="bot")
+        .values(id=new_id(), channel=channel, channel_user_id=user_id, mode="bot")
         .on_conflict_do_nothing(index_elements=["channel", "channel_user_id"])
     )
     return (await session.execute(
@@ -29,10 +30,10 @@ async def worker_for(session: AsyncSession, channel: str, user_id: str) -> str:
     )).scalar_one()
 
 
-async def store(sessions: async_sessionmaker[AsyncSession], events: list[Inbound]) -> int:
+async def store(db: Store, events: list[Inbound]) -> int:
     """Commit the events; return how many were new (a redelivered event is not stored twice)."""
     new = 0
-    async with sessions() as session, session.begin():
+    async with db.write() as session:
         for event in events:
             worker_id = await worker_for(session, event.channel, event.user_id)
             result = await session.execute(

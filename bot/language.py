@@ -3,9 +3,9 @@
 Evidence, strongest first: an explicit request ("can you speak Nepali?", "日本語で"); the script
 (Thai, Khmer, Burmese, Devanagari, kana; hangul and other scripts are none of ours); for Latin
 script, and for Chinese characters without kana, a naive Bayes model over character n-grams
-inside word boundaries; langdetect when that model hesitates on a long text.
+inside word boundaries plus a word prior; langdetect when that model hesitates on a long text.
 
-The model is trained at first use (about half a second) on the project's NLU examples
+The model is trained at first use (about a second, word lists included) on the NLU examples
 (`nlu/<lang>/*.yml`: romanized Nepali, Vietnamese without diacritics, romaji, Taglish, informal
 Indonesian), mixed half and half with langdetect's own n-gram profiles (Wikipedia, standard
 spelling), so it knows both how workers type and the standard written language. langdetect
@@ -14,6 +14,16 @@ summing the same kind of evidence once costs tens of microseconds. On nlu/ cross
 (benchmarks/language.py --cv) langdetect was less accurate than the model at every length
 (90% against 98% at 20-39 letters, 99.6% against 100% from 60), so it only has a say on a
 text of 60 letters or more that the model is unsure about.
+
+N-grams alone cannot tell "esquina" (es) from "esquina" (pt) or 糖尿病 (zh) from a Japanese
+compound: short texts need to know which words exist. The word prior adds, per language,
+WORD_WEIGHT * log(p(word) / WORD_FLOOR) for each word found in wordfreq's "small" frequency
+list of that language (Wikipedia, subtitles, books, web; Apache-2.0 code, CC-BY-SA data,
+shipped inside the package) mixed with the words of nlu/ (romanized Nepali and romaji have
+nlu/ only). A word in no list adds nothing, so the n-grams decide unknown words. Chinese
+characters have no spaces: each language scores its best segmentation into its own words.
+Weight and floor were chosen by cross-validation on nlu/ (benchmarks/language.py --cv --sweep:
+held-out messages, and single words and word pairs cut from them), never on the benchmark sets.
 
 Nothing here stores anything: the sticky language per worker is `choose(current, detection,
 hint)`, whose result the caller keeps.
@@ -37,7 +47,7 @@ from langdetect import DetectorFactory
 from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.ngram import NGram
-from myanmar.converter import convert
+from myanmar import converter as _converter
 from myanmartools import ZawgyiDetector
 
 from bot.language_names import CUES, NAMES, NEGATIONS, NOT_REQUESTS
@@ -54,8 +64,9 @@ ZAWGYI_THRESHOLD = 0.99
 
 # Set on cross-validation over nlu/ (benchmarks/language.py --cv), never on the benchmark sets:
 # the log-likelihood lead of the best language over the second from which the model's answer
-# counts as confident evidence (about 97.5% precise on nlu/ for Latin, 99.4% for Chinese).
-MARGIN_LATIN = 20.0
+# counts as confident evidence (about 97.7% precise on nlu/ for Latin, 99.8% for Chinese, with
+# the word prior; 20 and 8 before it, which the word prior's larger leads moved to 30 and 8).
+MARGIN_LATIN = 30.0
 MARGIN_HAN = 8.0
 MIN_CONFIDENT_LETTERS = 4  # "ok", "hi", "ya", "po" are never confident evidence
 LANGDETECT_MIN_LETTERS = 60
@@ -69,6 +80,18 @@ _ALPHA_PROFILE = 1.0
 _PROFILE_WEIGHT = 0.5
 LATIN_NGRAMS = 4  # 4-grams hold whole short words: " ga ", " po ", " ko "
 HAN_NGRAMS = 3
+# The word prior (wordfreq's "small" lists, which stop at a frequency of 1e-6): each word adds
+# WORD_WEIGHT * log(p(word | lang) / WORD_FLOOR), p at least WORD_FLOOR, to the n-gram scores.
+# A word in no list adds nothing. Chosen on nlu/ (benchmarks/language.py --cv --sweep).
+WORD_FLOOR = 1e-7
+WORD_WEIGHT_LATIN = 5.0
+WORD_WEIGHT_HAN = 8.0
+_WORD_NLU_SHARE = 0.5  # p(word | lang) mixes nlu/ words and wordfreq's list half and half
+MAX_WORDS = 40  # the words of a long text that the word prior reads
+MAX_HAN_WORD = 4  # the longest Chinese or Japanese word looked up
+MAX_HAN_WORD_CHARS = 32  # the Chinese characters of a long text that the word prior reads
+_WORDFREQ = {"en": "en", "es": "es", "id": "id", "pt": "pt", "tl": "fil", "vi": "vi",
+             "zh": "zh", "ja": "ja"}
 
 DetectorFactory.seed = 0
 
@@ -88,6 +111,7 @@ _LATIN = re.compile(f"[{_LATIN_LETTERS}]")
 _OTHER_LETTER = re.compile(r"[^\W\d_" + _LATIN_LETTERS + "".join(_RANGES.values()) + "]")
 _LATIN_WORD = re.compile(f"[{_LATIN_LETTERS}]+")
 _HAN_RUN = re.compile(f"[{_RANGES['han']}]+")
+_HAN_ONLY = _HAN_RUN
 _BURMESE = _SCRIPT_RES["my"]
 # langdetect's profiles fold every Vietnamese vowel with a tone mark into one letter.
 _VI_FOLD = {cp: "\u1ec3" for cp in range(0x1EA0, 0x1EFA)}
@@ -204,9 +228,12 @@ class _NaiveBayes:
         rows = np.where(self.keys[at] == query, self.key_order[at], np.concatenate(unseen))
         return self.logp[rows].sum(axis=0) + self.log_prior
 
-    def best(self, words: list[str]) -> tuple[str, float]:
-        """The likeliest class and its lead in log-likelihood over the second."""
+    def best(self, words: list[str], extra: np.ndarray | None = None) -> tuple[str, float]:
+        """The likeliest class and its lead in log-likelihood over the second (`extra`: more
+        evidence per class, added to the n-grams' log-likelihoods)."""
         scores = self.scores(words)
+        if extra is not None:
+            scores = scores + extra
         top2 = np.argpartition(-scores, 1)[:2]
         first, second = (top2 if scores[top2[0]] >= scores[top2[1]] else top2[::-1])
         return self.classes[first], float(scores[first] - scores[second])
@@ -295,6 +322,121 @@ def _fold_profile_gram(gram: str, words: Callable[[str], list[str]]) -> str | No
     return folded if len(folded) == len(gram) else None
 
 
+class _WordPrior:
+    """log(p(word | lang) / WORD_FLOOR) per class for whole Latin-script words, p at least
+    WORD_FLOOR: a word in no class's list scores 0 everywhere and leaves the decision to the
+    n-grams."""
+
+    def __init__(self, classes: Sequence[str], probs: dict[str, dict[str, float]],
+                 floor: float) -> None:
+        self.classes = tuple(classes)
+        vocab = sorted(set().union(*probs.values()))
+        self.index = {word: i + 1 for i, word in enumerate(vocab)}  # row 0: in no list
+        logp = np.zeros((len(vocab) + 1, len(self.classes)))
+        for c, lang in enumerate(self.classes):
+            table = probs.get(lang)
+            if not table:
+                continue
+            rows = np.fromiter(map(self.index.__getitem__, table), dtype=np.int64,
+                               count=len(table))
+            values = np.fromiter(table.values(), dtype=float, count=len(table))
+            logp[rows, c] = np.log(np.maximum(values, floor) / floor)
+        self.logp = logp
+
+    def scores(self, words: list[str]) -> np.ndarray:
+        get = self.index.get
+        return self.logp[[get(w, 0) for w in words[:MAX_WORDS]]].sum(axis=0)
+
+
+class _HanWordPrior:
+    """A unigram word model per class over runs of Chinese characters (which have no spaces):
+    the best segmentation's log-probability, a character in no word costing WORD_FLOOR,
+    relative to all characters at WORD_FLOOR. Chinese words are looked up simplified, as
+    wordfreq stores them."""
+
+    def __init__(self, classes: Sequence[str], probs: dict[str, dict[str, float]],
+                 floor: float, simplify: dict[int, str]) -> None:
+        self.classes = tuple(classes)
+        log_floor = float(np.log(floor))
+        self.tables = [{w: float(np.log(max(p, floor))) - len(w) * log_floor
+                        for w, p in probs.get(lang, {}).items()} for lang in self.classes]
+        self.folds = [simplify if lang == "zh" else {} for lang in self.classes]
+
+    def scores(self, runs: list[str]) -> np.ndarray:
+        kept: list[str] = []
+        budget = MAX_HAN_WORD_CHARS
+        for run in runs:
+            if budget <= 0:
+                break
+            kept.append(run[:budget])
+            budget -= len(run)
+        result = np.zeros(len(self.classes))
+        for c, (table, fold) in enumerate(zip(self.tables, self.folds)):
+            total = 0.0
+            for run in kept:
+                run = run.translate(fold) if fold else run
+                best = [0.0] * (len(run) + 1)
+                for end in range(1, len(run) + 1):
+                    score = best[end - 1]
+                    for start in range(max(0, end - MAX_HAN_WORD), end - 1):
+                        value = table.get(run[start:end])
+                        if value is not None and best[start] + value > score:
+                            score = best[start] + value
+                    value = table.get(run[end - 1])
+                    if value is not None and best[end - 1] + value > score:
+                        score = best[end - 1] + value
+                    best[end] = score
+                total += best[-1]
+            result[c] = total
+        return result
+
+
+@cache
+def _wordfreq_lists() -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]],
+                               dict[int, str]]:
+    """wordfreq's "small" lists (frequency >= 1e-6; Wikipedia, subtitles, books, web, ...):
+    Latin-script words folded like ours, words of Chinese characters only, and wordfreq's
+    Traditional -> Simplified map."""
+    import gzip
+
+    import msgpack
+    from wordfreq import get_frequency_dict
+    from wordfreq.util import data_path
+
+    latin: dict[str, dict[str, float]] = {}
+    han: dict[str, dict[str, float]] = {}
+    for lang, name in _WORDFREQ.items():
+        freqs = get_frequency_dict(name, "small")
+        if lang in LATIN_CLASSES and lang not in HAN_CLASSES:
+            folded: Counter[str] = Counter()
+            for word, freq in freqs.items():
+                inner = _latin_words(word)
+                if len(inner) == 1 and len(inner[0]) == len(word):
+                    folded[inner[0]] += freq
+            latin[lang] = dict(folded)
+        if lang in HAN_CLASSES:
+            han[lang] = {w: f for w, f in freqs.items()
+                         if len(w) <= MAX_HAN_WORD and _HAN_ONLY.fullmatch(w)}
+    with gzip.open(data_path("_chinese_mapping.msgpack.gz")) as f:
+        simplify = msgpack.load(f, raw=False, strict_map_key=False)
+    return latin, han, simplify
+
+
+def _latin_word_probs(nlu: dict[str, Counter[str]],
+                      lists: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """p(word | lang): nlu/ words and wordfreq's list mixed, or whichever of them there is."""
+    probs: dict[str, dict[str, float]] = {}
+    for lang in LATIN_CLASSES:
+        counts, listed = nlu.get(lang, Counter()), lists.get(lang, {})
+        total = sum(counts.values())
+        share = _WORD_NLU_SHARE if counts and listed else (1.0 if counts else 0.0)
+        mixed: dict[str, float] = {w: (1 - share) * f for w, f in listed.items()}
+        for word, k in counts.items():
+            mixed[word] = mixed.get(word, 0.0) + share * k / total
+        probs[lang] = mixed
+    return probs
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageModel:
     """The n-gram models: Latin script (8 languages, romanized ones included), and Chinese
@@ -302,6 +444,8 @@ class LanguageModel:
 
     latin: _NaiveBayes
     han: _NaiveBayes
+    latin_words: _WordPrior
+    han_words: _HanWordPrior
 
 
 def train(examples: dict[str, list[str]] | None = None) -> LanguageModel:
@@ -309,6 +453,7 @@ def train(examples: dict[str, list[str]] | None = None) -> LanguageModel:
     examples = nlu_examples() if examples is None else examples
     latin_nlu: dict[str, Counter[str]] = {lang: Counter() for lang in LATIN_CLASSES}
     han_nlu: dict[str, Counter[str]] = {lang: Counter() for lang in HAN_CLASSES}
+    latin_words: dict[str, Counter[str]] = {lang: Counter() for lang in LATIN_CLASSES}
     # Japanese is rarely written without kana: of the han-only NLU examples, about 1 in 20 is
     # Japanese. That share is the han model's prior (add-one smoothed).
     han_only = Counter({lang: 1 for lang in HAN_CLASSES})
@@ -316,7 +461,9 @@ def train(examples: dict[str, list[str]] | None = None) -> LanguageModel:
         for message in messages:
             script = _dominant_script(unicodedata.normalize("NFKC", message))
             if script == "latin" and lang in latin_nlu:
-                _count(_word_grams(_latin_words(message), LATIN_NGRAMS), latin_nlu[lang])
+                words = _latin_words(message)
+                _count(_word_grams(words, LATIN_NGRAMS), latin_nlu[lang])
+                latin_words[lang].update(words)
             elif script == "han" and lang in han_nlu:
                 _count(_word_grams(_han_words(message), HAN_NGRAMS), han_nlu[lang])
                 han_only[lang] += 1
@@ -327,7 +474,11 @@ def train(examples: dict[str, list[str]] | None = None) -> LanguageModel:
     han_profiles = {lang: _profile_counts(_PROFILES[lang], _han_words) for lang in HAN_CLASSES}
     latin = _NaiveBayes(LATIN_CLASSES, latin_nlu, latin_profiles, LATIN_NGRAMS, "\u1eff")
     han = _NaiveBayes(HAN_CLASSES, han_nlu, han_profiles, HAN_NGRAMS, "\U0003134f", han_only)
-    return LanguageModel(latin, han)
+    latin_lists, han_lists, simplify = _wordfreq_lists()
+    return LanguageModel(
+        latin, han,
+        _WordPrior(LATIN_CLASSES, _latin_word_probs(latin_words, latin_lists), WORD_FLOOR),
+        _HanWordPrior(HAN_CLASSES, han_lists, WORD_FLOOR, simplify))
 
 
 @cache
@@ -408,7 +559,45 @@ def to_unicode(text: str) -> tuple[str, bool]:
         return text, False
     if _zawgyi_detector().get_zawgyi_probability(text[:SCRIPT_CHARS]) < ZAWGYI_THRESHOLD:
         return text, False
-    return convert(text, "zawgyi", "unicode"), True
+    return _zawgyi_to_unicode(text), True
+
+
+_SYLLABLES: dict[str, str] = {}  # Zawgyi syllable -> Unicode, as the converter gives it
+_MAX_SYLLABLES = 20_000
+
+
+def _zawgyi_to_unicode(text: str) -> str:
+    """python-myanmar's `convert(text, "zawgyi", "unicode")`, its per-syllable work memoized.
+
+    The converter cuts the text into syllables with one regex and converts each syllable on
+    its own (a table look-up or `convert_syllable`), in pure Python: about 50 µs for a short
+    message. A syllable's conversion depends on the syllable alone, so it is kept (up to
+    _MAX_SYLLABLES: the language has a few thousand in common use).
+    """
+    source = _converter.encoders["zawgyi"]
+    target = _converter.encoders["unicode"]
+    out: list[str] = []
+    start = 0
+    for match in source.morphologic_pattern.finditer(text):
+        if start < match.start():
+            out.append(text[start:match.start()])  # not Burmese: kept as it is
+        start = match.end()
+        full = match.group()
+        converted = _SYLLABLES.get(full)
+        if converted is None:
+            syllable = {k: v for k, v in match.groupdict().items() if v}
+            if len(syllable) == 1:
+                converted = syllable["syllable"]
+            elif syllable["syllable"] in source.reverse_table:
+                key = source.reverse_table[syllable["syllable"]]
+                converted = target.table[key.split("_", 1)[0]]
+            else:
+                converted = _converter.convert_syllable(syllable, "zawgyi", "unicode")
+            if len(_SYLLABLES) < _MAX_SYLLABLES:
+                _SYLLABLES[full] = converted
+        out.append(converted)
+    out.append(text[start:])
+    return "".join(out)
 
 
 @cache
@@ -441,14 +630,15 @@ def _language(sample: str, model: LanguageModel,
         return _SCRIPT_LANGUAGE[script], _letters(sample) >= 2, "script", 0.0
     if script == "han":
         words = _han_words(sample)
-        lang, margin = model.han.best(words)
+        prior = WORD_WEIGHT_HAN * model.han_words.scores(_HAN_RUN.findall(sample))
+        lang, margin = model.han.best(words, prior)
         return lang, margin >= MARGIN_HAN and sum(map(len, words)) >= 2, "model", margin
     words = _latin_words(sample)
     letters = sum(map(len, words))
     vietnamese = sum(1 for w in words if _VIETNAMESE.search(w))
     if vietnamese and (vietnamese >= 2 or 3 * vietnamese >= len(words)):
         return "vi", letters >= MIN_CONFIDENT_LETTERS, "script", 0.0
-    lang, margin = model.latin.best(words)
+    lang, margin = model.latin.best(words, WORD_WEIGHT_LATIN * model.latin_words.scores(words))
     confident = margin >= MARGIN_LATIN and letters >= MIN_CONFIDENT_LETTERS
     if (use_langdetect and not confident and letters >= LANGDETECT_MIN_LETTERS
             and lang not in ("ne", "ja")):
@@ -459,8 +649,8 @@ def _language(sample: str, model: LanguageModel,
 
 
 def warm_up() -> None:
-    """Build everything built at first use (model, lexicon, Zawgyi detector, langdetect's
-    profiles: about a second), so that no worker's message pays for it."""
+    """Build everything built at first use (model and word prior, lexicon, Zawgyi detector,
+    langdetect's profiles: about 1.2 s), so that no worker's message pays for it."""
     _models()
     _lexicon()
     _zawgyi_detector()

@@ -1,11 +1,13 @@
 """Work through the inbox: each worker's events one at a time, in order; different workers in parallel.
 
-For one event: the handler decides the answer (the engine may be down: then the event waits and is
-retried, and after a few seconds the worker gets a short "one moment" note); the event is marked done
-in the same transaction that writes its replies to the outbox and the message log; then the outbox is
-sent. After a crash, pending events and unsent replies are simply still there: they are picked up at
-start. Telegram has no idempotency key, so a crash between sending and recording it can repeat one
-message; LINE pushes carry a retry key and are never doubled.
+For one event: the handler decides the answer. If the engine is down, the event waits (one probe
+watches the engine for everyone, so a thousand waiting workers do not hammer it or the store) and
+is retried when it is back; a worker who has waited a few seconds, because the engine is down or
+just slow, gets a "one moment" note once. The event is marked done in the same transaction that
+writes its replies to the outbox and the message log; then the outbox is sent. After a crash,
+pending events and unsent replies are still in the store and are picked up at start. Telegram has
+no idempotency key, so a crash between sending and recording it can repeat one message; LINE
+pushes carry a retry key and are never doubled.
 """
 
 from __future__ import annotations
@@ -17,21 +19,25 @@ import logging
 from typing import Mapping, Optional
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import inbound as kinds
 from bot.delivery import Delivery, RetryLater, Sender, Undeliverable
 from bot.engine_client import EngineUnavailable
 from bot.handler import Handler
 from bot.inbound import Inbound
 from bot.replies import Reply
+from bot.store.database import Store
 from bot.store.models import Event, LogEntry, Outgoing, Worker, now
 from content import notices
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
-MAX_FAILURES = 3  # an event that fails this often for another reason than the engine gets an apology
+PROBE_SECONDS = 1.0
 RETRY_SECONDS = (0.5, 1, 2, 4, 8)  # then every 8 s
+MAX_FAILURES = 3  # an event that fails this often for another reason than the engine gets an apology
+MAX_PARALLEL = 32  # workers handled at the same time
+LOG_READ_CHANNELS = frozenset({"web"})  # no platform to send to: the page reads the outbox itself
 
 
 def backoff(attempt: int) -> float:
@@ -41,36 +47,49 @@ def backoff(attempt: int) -> float:
 class Processor:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        store: Store,
         handler: Handler,
         senders: Mapping[str, Sender],
         one_moment_after: float = 4.0,
     ) -> None:
-        self.sessions = sessions
+        self.store = store
         self.handler = handler
         self.senders = senders
         self.one_moment_after = one_moment_after
         self._wake = asyncio.Event()
         self._busy: dict[str, asyncio.Task] = {}
+        self._slots = asyncio.Semaphore(MAX_PARALLEL)
+        self._engine_up = asyncio.Event()
+        self._engine_up.set()
+        self._probe: Optional[asyncio.Task] = None
 
     def wake(self) -> None:
         """New events are stored: look now rather than at the next poll."""
         self._wake.set()
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self.dispatch()
-            except Exception:  # the store is unreachable (e.g. PostgreSQL restarting): try again
-                log.exception("dispatch failed")
-            try:
-                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
-            except asyncio.TimeoutError:
-                pass
-            self._wake.clear()
+        try:
+            while True:
+                try:
+                    await self.dispatch()
+                except Exception:  # the store is unreachable (e.g. PostgreSQL restarting): try again
+                    log.exception("dispatch failed")
+                try:
+                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                except asyncio.TimeoutError:
+                    pass
+                self._wake.clear()
+        finally:
+            await self._stop_workers()
+
+    async def _stop_workers(self) -> None:
+        tasks = [*self._busy.values(), *([self._probe] if self._probe else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def dispatch(self) -> None:
-        async with self.sessions() as session:
+        async with self.store.read() as session:
             waiting = set((await session.execute(
                 select(Event.worker_id).where(Event.status == "pending").distinct()
             )).scalars())
@@ -80,67 +99,85 @@ class Processor:
         for worker_id in waiting - self._busy.keys():
             self._busy[worker_id] = asyncio.create_task(self._drain(worker_id))
 
-    async def idle(self) -> None:
-        """Wait until every worker's queue is empty (for tests and a clean shutdown)."""
-        while self._busy:
-            await asyncio.gather(*self._busy.values(), return_exceptions=True)
-
     async def _drain(self, worker_id: str) -> None:
         try:
-            while True:
-                await self._deliver(worker_id)
-                event_id = await self._next_event(worker_id)
-                if event_id is None:
-                    return
-                await self._process(event_id)
+            async with self._slots:
+                while True:
+                    await self._deliver(worker_id)
+                    event_id = await self._next_event(worker_id)
+                    if event_id is None:
+                        return
+                    await self._process(event_id)
+        except asyncio.CancelledError:
+            raise
         except Exception:
             log.exception("worker queue stopped; retried at the next poll")
         finally:
             self._busy.pop(worker_id, None)
 
     async def _next_event(self, worker_id: str) -> Optional[int]:
-        async with self.sessions() as session:
+        async with self.store.read() as session:
             return (await session.execute(
                 select(Event.id).where(Event.worker_id == worker_id, Event.status == "pending")
                 .order_by(Event.id).limit(1)
             )).scalar_one_or_none()
 
     async def _process(self, event_id: int) -> None:
-        async with self.sessions() as session:
+        async with self.store.read() as session:
             event = await session.get(Event, event_id)
             worker = await session.get(Worker, event.worker_id)
         inbound = Inbound.from_dict(event.inbound)
         sender = self.senders.get(inbound.channel)
-        if sender is not None:
-            if worker.language is None:
-                inbound = dataclasses.replace(inbound, language_hint=await sender.language_hint(inbound))
-            await sender.working(inbound)
-        attempt = failures = 0
-        while True:
+        if sender is not None and inbound.kind != kinds.GROUP:
             try:
-                replies = await self.handler.handle(worker, inbound)
-                break
+                if worker.language is None:
+                    inbound = dataclasses.replace(inbound, language_hint=await sender.language_hint(inbound))
+                await sender.working(inbound)
+            except Exception:  # a courtesy (typing, profile): never a reason to fail the event
+                log.warning("typing indicator or profile lookup failed", exc_info=True)
+        waited = (now() - _aware(event.received_at)).total_seconds()
+        note = asyncio.create_task(self._one_moment_after(event_id, worker, self.one_moment_after - waited))
+        try:
+            replies = await self._answer(event_id, worker, inbound)
+        finally:
+            note.cancel()
+            await asyncio.gather(note, return_exceptions=True)
+        await self._finish(event_id, worker, inbound, replies)
+
+    async def _answer(self, event_id: int, worker: Worker, inbound: Inbound) -> list[Reply]:
+        failures = 0
+        while True:
+            await self._engine_up.wait()
+            try:
+                return await self.handler.handle(worker, inbound)
             except EngineUnavailable as error:
                 log.warning("engine unavailable (%s); event %s waits", error, event_id)
-                await self._one_moment(event_id, worker)
-                await asyncio.sleep(backoff(attempt))
-                attempt += 1
+                self._engine_down()
             except Exception:  # a bug: never leave the worker in silence, never block their queue
                 log.exception("event %s could not be handled", event_id)
                 failures += 1
                 if failures >= MAX_FAILURES:
-                    replies = [Reply(self.handler.renderer.notice(worker.language, notices.UNREADABLE))]
-                    break
+                    return [Reply(self.handler.renderer.notice(worker.language, notices.UNREADABLE))]
                 await asyncio.sleep(backoff(failures))
-        await self._finish(event_id, worker, inbound, replies)
 
-    async def _one_moment(self, event_id: int, worker: Worker) -> None:
-        """Tell a worker who has waited a few seconds that the answer is coming (once per event)."""
-        async with self.sessions() as session, session.begin():
+    def _engine_down(self) -> None:
+        if self._engine_up.is_set():
+            self._engine_up.clear()
+            self._probe = asyncio.create_task(self._watch_engine())
+
+    async def _watch_engine(self) -> None:
+        await asyncio.sleep(PROBE_SECONDS)
+        while not await self.handler.engine.ready():
+            await asyncio.sleep(PROBE_SECONDS)
+        log.info("engine back: waiting events continue")
+        self._engine_up.set()
+
+    async def _one_moment_after(self, event_id: int, worker: Worker, delay: float) -> None:
+        """If the answer is not ready after `delay` seconds, tell the worker it is coming (once per event)."""
+        await asyncio.sleep(max(0.0, delay))
+        async with self.store.write() as session:
             event = await session.get(Event, event_id)
-            event.attempts += 1
-            waited = (now() - _aware(event.received_at)).total_seconds()
-            if event.waiting_note_sent or waited < self.one_moment_after:
+            if event.waiting_note_sent or event.status != "pending":
                 return
             event.waiting_note_sent = True
             note = Reply(self.handler.renderer.notice(worker.language, notices.ONE_MOMENT))
@@ -148,11 +185,10 @@ class Processor:
         await self._deliver(worker.id)
 
     async def _finish(self, event_id: int, worker: Worker, inbound: Inbound, replies: list[Reply]) -> None:
-        async with self.sessions() as session, session.begin():
+        async with self.store.write() as session:
             event = await session.get(Event, event_id)
             stored = await session.get(Worker, worker.id)
-            stored.language, stored.language_chosen = worker.language, worker.language_chosen
-            stored.mode, stored.last_seen_at = worker.mode, now()
+            stored.language, stored.last_seen_at = worker.language, now()  # mode belongs to the router
             event.status, event.processed_at = "done", now()
             session.add(LogEntry(worker_id=worker.id, direction="in", author="worker", kind=inbound.kind,
                                  text=inbound.text, language=worker.language))
@@ -167,11 +203,12 @@ class Processor:
         token = None if event.reply_token_used else inbound.reply_token
         event.reply_token_used = event.reply_token_used or token is not None
         return Outgoing(worker_id=worker.id, event_id=event.id, messages={"replies": [r.to_dict() for r in replies]},
-                        reply_token=token, reply_token_expires=inbound.reply_token_expires if token else None, to=to)
+                        reply_token=token, reply_token_expires=inbound.reply_token_expires if token else None,
+                        to=to or inbound.chat_id)
 
     async def _deliver(self, worker_id: str) -> None:
         """Send the worker's unsent replies, oldest first; progress is saved after each platform call."""
-        async with self.sessions() as session:
+        async with self.store.read() as session:
             rows = (await session.execute(
                 select(Outgoing).where(Outgoing.worker_id == worker_id, Outgoing.sent_at.is_(None))
                 .order_by(Outgoing.id)
@@ -182,11 +219,16 @@ class Processor:
 
     async def _deliver_row(self, worker: Worker, row: Outgoing) -> None:
         replies = [Reply.from_dict(r) for r in row.messages["replies"]]
-        sender = self.senders.get(worker.channel)
-        if sender is None:  # the local web chat has no platform: its page reads the message log
+        if worker.channel in LOG_READ_CHANNELS:
             await self._record_progress(row.id, len(replies))
             return
-        delivery = Delivery(worker.channel_user_id, row.retry_key, row.reply_token, row.reply_token_expires, row.to)
+        sender = self.senders.get(worker.channel)
+        if sender is None:  # the channel is switched off: keep the replies until it is back
+            log.warning("no sender for channel %s: replies kept", worker.channel)
+            return
+        delivery = Delivery(worker.channel_user_id, row.retry_key, row.reply_token, row.reply_token_expires, row.to,
+                            tried_before=row.attempts > 0)
+        await self._record_progress(row.id, row.sent_count)  # counts the attempt before it is made
         sent, attempt = row.sent_count, 0
         while sent < len(replies):
             batch = replies[sent:sent + sender.batch_size]
@@ -195,7 +237,7 @@ class Processor:
                 sent += len(batch)
             except RetryLater as error:
                 log.warning("delivery postponed: %s", error)
-                await asyncio.sleep(backoff(attempt))
+                await asyncio.sleep(max(backoff(attempt), error.retry_after))
                 attempt += 1
                 continue
             except Undeliverable as error:
@@ -204,7 +246,7 @@ class Processor:
             await self._record_progress(row.id, sent)
 
     async def _record_progress(self, row_id: int, sent: int) -> None:
-        async with self.sessions() as session, session.begin():
+        async with self.store.write() as session:
             row = await session.get(Outgoing, row_id)
             row.sent_count, row.attempts = sent, row.attempts + 1
             if sent >= len(row.messages["replies"]):

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional
+from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-
-from bot.channels.line import LineSender
 from bot.config import Settings
 from bot.processor import Processor
+from bot.store.database import Store
 
 
 @dataclass
 class Services:
     settings: Settings
-    database: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    store: Store
     processor: Processor
-    line: Optional[LineSender] = None
-    background: list = field(default_factory=list)

@@ -19,10 +19,12 @@ LONG_POLL_SECONDS = 25
 
 async def poll_updates(bot: Bot, services: Services) -> None:
     """Store each batch, then confirm it (the next offset): an update is never lost or taken twice."""
-    await bot.delete_webhook()
     offset = None
+    webhook_deleted = False
     while True:
         try:
+            if not webhook_deleted:
+                webhook_deleted = await bot.delete_webhook()
             updates = await bot.get_updates(
                 offset=offset, timeout=LONG_POLL_SECONDS, allowed_updates=["message", "callback_query"]
             )
@@ -35,8 +37,13 @@ async def poll_updates(bot: Bot, services: Services) -> None:
             await asyncio.sleep(2)
             continue
         events = [e for e in (to_inbound(u.to_dict()) for u in updates) if e is not None]
-        if events:
-            await intake.store(services.sessions, events)
-            services.processor.wake()
+        try:
+            if events:
+                await intake.store(services.store, events)
+                services.processor.wake()
+        except Exception:  # the store is unavailable: fetch the same updates again (offset unchanged)
+            log.exception("could not store Telegram updates")
+            await asyncio.sleep(2)
+            continue
         if updates:
             offset = updates[-1].update_id + 1

@@ -7,6 +7,7 @@ browser. On by default for `make run`, on loopback; switch it off in production 
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from bot import inbound as kinds, intake
 from bot.inbound import Inbound
 from bot.services import Services
+from bot.webhooks import read_body
 from bot.store.models import Outgoing, Worker
 
 CHANNEL = "web"
@@ -37,9 +39,12 @@ def _conversation(value: object) -> str | None:
 
 async def send(request: Request) -> Response:
     services: Services = request.app.state.services
+    raw = await read_body(request, services.settings.max_body_bytes)
+    if raw is None:
+        return JSONResponse({"error": "too large"}, status_code=413)
     try:
-        body = await request.json()
-    except ValueError:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
         return JSONResponse({"error": "invalid body"}, status_code=400)
     user = _conversation(body.get("conversation")) if isinstance(body, dict) else None
     text = body.get("text") if isinstance(body, dict) else None
@@ -48,7 +53,7 @@ async def send(request: Request) -> Response:
     key = _conversation(body.get("id")) or str(uuid.uuid4())
     kind = kinds.CHOICE if text.startswith("/") else kinds.TEXT
     hint = request.headers.get("accept-language", "").split(",")[0] or None
-    await intake.store(services.sessions, [Inbound(CHANNEL, user, key, kind, text=text, language_hint=hint)])
+    await intake.store(services.store, [Inbound(CHANNEL, user, key, kind, text=text, language_hint=hint)])
     services.processor.wake()
     return JSONResponse({"stored": True}, status_code=202)
 
@@ -59,7 +64,7 @@ async def replies(request: Request) -> Response:
     after = request.query_params.get("after", "0")
     if user is None or not after.isdigit():
         return JSONResponse({"error": "conversation (uuid) and after (number) needed"}, status_code=400)
-    async with services.sessions() as session:
+    async with services.store.read() as session:
         rows = (await session.execute(
             select(Outgoing).join(Worker, Worker.id == Outgoing.worker_id)
             .where(Worker.channel == CHANNEL, Worker.channel_user_id == user, Outgoing.id > int(after))

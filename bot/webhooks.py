@@ -19,21 +19,22 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 
-async def _body(request: Request, services: Services) -> bytes | None:
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None when it is larger than `limit` bytes (read no further than that)."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > services.settings.max_body_bytes:
+    if declared and declared.isdigit() and int(declared) > limit:
         return None
-    body = b""
+    body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > services.settings.max_body_bytes:
+        if len(body) > limit:
             return None
-    return body
+    return bytes(body)
 
 
 async def line_webhook(request: Request) -> Response:
     services: Services = request.app.state.services
-    body = await _body(request, services)
+    body = await read_body(request, services.settings.max_body_bytes)
     if body is None:
         return PlainTextResponse("payload too large", status_code=413)
     try:
@@ -43,9 +44,11 @@ async def line_webhook(request: Request) -> Response:
         return PlainTextResponse("invalid signature", status_code=401)
     except json.JSONDecodeError:
         return PlainTextResponse("invalid body", status_code=400)
+    if not isinstance(payload, dict):
+        return PlainTextResponse("invalid body", status_code=400)
     events = line.parse(payload)
     if events:
-        await intake.store(services.sessions, events)
+        await intake.store(services.store, events)
         services.processor.wake()
     return PlainTextResponse("OK")
 
@@ -56,7 +59,7 @@ async def telegram_webhook(request: Request) -> Response:
     if not secret or not telegram.secret_matches(secret, request.headers.get(telegram.SECRET_HEADER)):
         log.warning("Telegram webhook with a bad secret refused")
         return PlainTextResponse("forbidden", status_code=403)
-    body = await _body(request, services)
+    body = await read_body(request, services.settings.max_body_bytes)
     if body is None:
         return PlainTextResponse("payload too large", status_code=413)
     try:
@@ -65,6 +68,6 @@ async def telegram_webhook(request: Request) -> Response:
         return PlainTextResponse("invalid body", status_code=400)
     event = telegram.to_inbound(update) if isinstance(update, dict) else None
     if event is not None:
-        await intake.store(services.sessions, [event])
+        await intake.store(services.store, [event])
         services.processor.wake()
     return JSONResponse({"ok": True})

@@ -13,7 +13,7 @@ from typing import Dict, Iterable, Optional
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 
-from content.languages import LANGUAGES, fallback_chain
+from content.languages import LANGUAGES, SOURCE, fallback_chain
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 DOMAIN = "messages"
@@ -34,6 +34,8 @@ class Catalogs:
     @classmethod
     def load(cls, root: Path = TRANSLATIONS, languages: Iterable[str] = LANGUAGES) -> "Catalogs":
         """Read every compiled catalog; a language without one falls back along its chain."""
+        if not mo_path(SOURCE, root).exists():
+            raise FileNotFoundError(f"{mo_path(SOURCE, root)} is missing: run `make compile-catalogs`")
         catalogs = {}
         for language in languages:
             path = mo_path(language, root)

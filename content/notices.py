@@ -13,7 +13,7 @@ LOCATION = N_("notice", "Thank you. I can't use a location to find places. If yo
 UNREADABLE = N_("notice", "Sorry, I couldn't read that message. Please write your question again in words, or choose a topic.")
 
 # Delivery.
-ONE_MOMENT = N_("notice", "One moment, please. I am still working on your answer.")
+ONE_MOMENT = N_("notice", "One moment, please. I am still working on your answer. If you are in danger now, call 110 (police) or 119 (ambulance).")
 SLOW_DOWN = N_("notice", "You are sending many messages quickly. I have received them all and will answer in order.")
 PRIVATE_CHATS_ONLY = N_("notice", "I only answer in private chats, to protect your privacy. Please write to me directly.")
 
@@ -32,7 +32,6 @@ COUNSELOR_AWAY = N_("notice", "The counselor had to leave this chat. I am the bo
 
 # Button labels (20 characters at most in every language: LINE's quick-reply limit).
 SHOW_TOPICS = N_("button", "Show topics")
-TALK_TO_A_PERSON = N_("button", "Talk to a person")
 
 # The footer of a sourced answer.
 SOURCE_LINE = N_("source", "Source: {name} (checked {date})")

@@ -10,7 +10,6 @@ from typing import Dict, Mapping, Optional
 import yaml
 
 SOURCES_FILE = Path(__file__).with_name("sources.yml")
-ANY_LANGUAGE = "*"
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Source:
 
     def phone(self, language: Optional[str]) -> Optional[str]:
         """The line for a worker writing in `language`, if the service has one."""
-        return self.phones.get(language or "") or self.phones.get(ANY_LANGUAGE)
+        return self.phones.get(language or "")
 
 
 def _hours(raw: Optional[Mapping[str, str]]) -> Optional[Hours]:

@@ -82,7 +82,10 @@ def to_inbound(raw: dict[str, Any], now: Optional[float] = None) -> Optional[Inb
     if source.get("type") in ("group", "room"):
         if kind != "message":
             return None
-        return Inbound(kind=kinds.GROUP, chat_id=source.get("groupId") or source.get("roomId"), **common)
+        # One notice per group: every later message of the group is a "redelivery" of the first.
+        group = source.get("groupId") or source.get("roomId")
+        common["key"] = f"group:{group}"
+        return Inbound(kind=kinds.GROUP, chat_id=group, **common)
     if kind == "message":
         mtype = message.get("type")
         if mtype == "text":
@@ -145,6 +148,8 @@ class LineSender:
                 await self._api.reply_message(ReplyMessageRequest(replyToken=delivery.reply_token, messages=messages))
                 return
             except ApiException as error:
+                if error.status == 400 and delivery.tried_before:
+                    return  # the token was used by our earlier attempt, which was delivered before a crash
                 log.info("reply failed (HTTP %s); pushing instead", error.status)
             except (aiohttp.ClientError, TimeoutError):
                 log.info("reply failed (network); pushing instead")

@@ -24,8 +24,7 @@ CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_TEXT = 4096
 MEDIA_FIELDS = ("photo", "voice", "audio", "video", "video_note", "document", "animation")
-# Bot commands, and the payload the handler gets for each.
-COMMANDS = {"/start": "/start", "/help": "/help", "/language": "/language", "/human": "/human"}
+COMMANDS = frozenset({"/start", "/help", "/menu", "/language", "/human"})  # bot/handler.py answers them
 
 
 def secret_matches(expected: str, received: Optional[str]) -> bool:
@@ -53,6 +52,8 @@ def to_inbound(update: dict[str, Any]) -> Optional[Inbound]:
         channel=CHANNEL, user_id=str(user.get("id")), key=str(key), language_hint=user.get("language_code")
     )
     if chat.get("type") != "private":
+        # One notice per group: every later message of the group is a "redelivery" of the first.
+        common["key"] = f"group:{chat.get('id')}"
         return Inbound(kind=kinds.GROUP, chat_id=str(chat.get("id")), **common)
     text = message.get("text")
     if text is not None:
@@ -75,7 +76,7 @@ def _command(message: dict[str, Any]) -> Optional[str]:
     for entity in message.get("entities") or []:
         if entity.get("type") == "bot_command" and entity.get("offset") == 0:
             name = message["text"][: entity["length"]].split("@", 1)[0].lower()
-            return COMMANDS.get(name)
+            return name if name in COMMANDS else None
     return None
 
 
@@ -109,7 +110,11 @@ class TelegramSender:
                 await self.bot.send_message(chat_id, reply.text[:MAX_TEXT], reply_markup=keyboard(reply))
             except BadRequest as error:  # a NetworkError subclass, but retrying cannot help
                 raise Undeliverable(f"Telegram: {error.message}") from error
-            except (RetryAfter, NetworkError) as error:
+            except RetryAfter as error:  # flood control: wait as long as Telegram says
+                delay = error.retry_after
+                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+                raise RetryLater("Telegram: flood control", retry_after=seconds) from error
+            except NetworkError as error:
                 raise RetryLater(f"Telegram: {type(error).__name__}") from error
             except TelegramError as error:  # Forbidden: the worker blocked the bot
                 raise Undeliverable(f"Telegram: {type(error).__name__}") from error

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
+from typing import AsyncIterator
 
 from alembic import command
 from alembic.config import Config
@@ -14,14 +17,15 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def connect(url: str) -> AsyncEngine:
+    """An engine that never puts bound values (message text) into error messages and logs."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -32,8 +36,27 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+class Store:
+    """Sessions on the store: `read()` for queries, `write()` for one transaction.
+
+    SQLite takes one writer at a time and makes the others poll with growing sleeps (up to 100 ms),
+    which would make webhook acknowledgements slow under load; so this process queues its own
+    SQLite writers on a lock instead. PostgreSQL needs no such lock.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    def read(self) -> AsyncSession:
+        return self._sessions()
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        async with self._write_lock or contextlib.nullcontext():
+            async with self._sessions() as session, session.begin():
+                yield session
 
 
 def _upgrade(connection: Connection) -> None:

@@ -32,7 +32,6 @@ class Worker(Base):
     channel: Mapped[str] = mapped_column(String(16))
     channel_user_id: Mapped[str] = mapped_column(String(128))
     language: Mapped[Optional[str]] = mapped_column(String(16))
-    language_chosen: Mapped[bool] = mapped_column(default=False)  # set by the worker, not detected
     mode: Mapped[str] = mapped_column(String(16), default="bot")  # bot, or waiting/assigned (handoff)
     consent: Mapped[Optional[str]] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(default=now)

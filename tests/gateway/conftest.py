@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -15,6 +16,12 @@ from tests.fakes.telegram_platform import FakeTelegram
 from tests.support.processes import ENV, Engine, Process, free_port, start_engine
 
 TELEGRAM_SECRET = "test-webhook-secret"
+_chat_ids = itertools.count(7001)
+
+
+def new_chat_id() -> int:
+    """A Telegram user nobody has used in this session (the fakes live as long as the session)."""
+    return next(_chat_ids)
 
 
 @dataclass
@@ -54,6 +61,7 @@ def gateway(engine, line, telegram, tmp_path_factory) -> Iterator[Gateway]:
     work = tmp_path_factory.mktemp("gateway")
     port = free_port()
     database = work / "gateway.sqlite3"
+    url = f"http://127.0.0.1:{port}"
     env = {
         **ENV,
         "GATEWAY_PORT": str(port),
@@ -66,11 +74,12 @@ def gateway(engine, line, telegram, tmp_path_factory) -> Iterator[Gateway]:
         "TELEGRAM_API_URL": telegram.api_url,
         "TELEGRAM_MODE": "webhook",
         "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+        "PUBLIC_URL": url,  # the gateway registers its webhook with the fake at start
         "ONE_MOMENT_AFTER": "2",
+        "WEB_CHAT": "true",
     }
-    process = Process("gateway", [sys.executable, "-m", "bot"], f"http://127.0.0.1:{port}/healthz",
-                      work / "gateway.log", env).start()
+    process = Process("gateway", [sys.executable, "-m", "bot"], f"{url}/healthz", work / "gateway.log", env).start()
     try:
-        yield Gateway(f"http://127.0.0.1:{port}", database, process)
+        yield Gateway(url, database, process)
     finally:
         process.stop()

@@ -47,7 +47,8 @@ def test_line_events_become_inbound_messages(line_fake):
     assert [p.kind for p in parsed] == [kinds.TEXT, kinds.CHOICE, kinds.STICKER, kinds.MEDIA, kinds.MEDIA,
                                         kinds.LOCATION, kinds.FOLLOW, kinds.UNFOLLOW, kinds.GROUP]
     assert parsed[0].text == "xin chao" and parsed[1].text == "/wage_unpaid"
-    assert [p.key for p in parsed] == [e["webhookEventId"] for e in events]
+    assert [p.key for p in parsed[:8]] == [e["webhookEventId"] for e in events[:8]]
+    assert parsed[8].key == f"group:{events[8]['source']['groupId']}"  # one notice per group
     assert parsed[0].reply_token == events[0]["replyToken"] and parsed[0].reply_token_expires == 1000.0 + 50
     assert parsed[7].reply_token is None  # unfollow has none
     assert parsed[8].chat_id == events[8]["source"]["groupId"]
@@ -81,7 +82,8 @@ def test_telegram_updates_become_inbound_messages(telegram_fake):
     assert parsed[1].text == "/language vi"
     assert parsed[2].text == "/wage_unpaid" and parsed[2].callback_id == updates[2]["callback_query"]["id"]
     assert parsed[7].chat_id == "-100123"
-    assert [p.key for p in parsed] == [str(u["update_id"]) for u in updates]
+    assert [p.key for p in parsed[:7]] == [str(u["update_id"]) for u in updates[:7]]
+    assert parsed[7].key == "group:-100123"  # one notice per group
 
 
 def test_telegram_command_addressed_to_the_bot_by_name(telegram_fake):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -12,6 +11,7 @@ import yaml
 
 from content import notices
 from tests.fakes.telegram_platform import FakeTelegram
+from tests.gateway.conftest import new_chat_id
 from tests.gateway.test_end_to_end import translated
 from tests.support.processes import ENV, Process, free_port
 
@@ -52,8 +52,8 @@ def test_an_event_acknowledged_before_a_gateway_crash_is_answered_after_restart(
     texts = [m["text"] for m in line.wait_for_messages(user, 2, timeout=90)]
     assert texts[0] == translated("en", "notice", notices.ONE_MOMENT)
     assert texts[1].startswith(english("garbage_rules"))
-    time.sleep(2)
-    assert len(line.messages_to(user)) == 2  # answered once, the note not repeated
+    line.deliver(f"{gateway.url}/webhooks/line", [line.postback_event(user, "/goodbye")])
+    assert len(line.wait_for_messages(user, 3)) == 3  # answered once, the note not repeated
 
 
 @pytest.fixture
@@ -73,10 +73,31 @@ def polling_gateway(engine, tmp_path):
 
 def test_telegram_long_polling_without_a_public_url(polling_gateway):
     telegram, url = polling_gateway
-    telegram.enqueue(telegram.text_update(8001, "hola, necesito ayuda con mi visa", language_code="es"))
-    [message] = telegram.wait_for_messages(8001, 1, timeout=60)
+    telegram.enqueue(telegram.text_update(9001, "hola, necesito ayuda con mi visa", language_code="es"))
+    [message] = telegram.wait_for_messages(9001, 1, timeout=60)
     spanish = [translated("es", name, variations[0]["text"]) for name, variations in RESPONSES.items()]
     assert any(message.text.startswith(text) for text in spanish)  # an answer, in Spanish
     assert telegram.webhook is None  # no webhook registered: updates were fetched
     assert telegram.pending_updates == []  # and confirmed
     assert httpx.post(f"{url}/webhooks/telegram", json={}).status_code == 404  # no webhook route in polling mode
+
+
+def test_a_rate_limited_line_push_is_retried_and_delivered_once(gateway, line):
+    user = line.new_user_id()
+    event = line.postback_event(user, "/tax")
+    line.expire_reply_token(event["replyToken"])
+    line.fail_next("/v2/bot/message/push", 429, times=2)
+    line.deliver(f"{gateway.url}/webhooks/line", [event])
+    [message] = line.wait_for_messages(user, 1, timeout=60)
+    assert message["text"].startswith(english("tax"))
+    line.deliver(f"{gateway.url}/webhooks/line", [line.postback_event(user, "/goodbye")])
+    assert len(line.wait_for_messages(user, 2)) == 2
+
+
+def test_a_rate_limited_telegram_message_is_retried(gateway, telegram):
+    telegram.fail_next("sendMessage", 429, retry_after=1)
+    chat = new_chat_id()
+    telegram.deliver(f"{gateway.url}/webhooks/telegram", telegram.command_update(chat, "/help"))
+    [message] = telegram.wait_for_messages(chat, 1, timeout=60)
+    assert message.text == translated("en", "utter_help_menu", english("help_menu"))
+    assert len(message.reply_markup["inline_keyboard"]) == 13  # the menu: LINE's limit, kept on Telegram too

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot import inbound as kinds, intake
 from bot.inbound import Inbound
-from bot.store.database import connect, migrate, sessions
+from bot.store.database import Store, connect, migrate
 from bot.store.models import Event, Worker
 
 
@@ -19,12 +19,12 @@ async def store(tmp_path):
     database = connect(f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}")
     await migrate(database)
     await migrate(database)  # a second start finds the schema up to date
-    yield sessions(database)
+    yield Store(database)
     await database.dispose()
 
 
 async def count(store, model) -> int:
-    async with store() as session:
+    async with store.read() as session:
         return (await session.execute(select(func.count()).select_from(model))).scalar_one()
 
 
@@ -42,6 +42,6 @@ async def test_one_worker_per_channel_user_even_when_webhooks_race(store):
     await asyncio.gather(*(intake.store(store, [e]) for e in events))
     assert await count(store, Worker) == 1
     assert await count(store, Event) == 10
-    async with store() as session:
+    async with store.read() as session:
         worker = (await session.execute(select(Worker))).scalar_one()
     assert worker.channel_user_id == "42" and len(worker.id) == 32 and worker.id != "42"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 06:50:51.299701
+Create Date: 2026-11-27 07:09:10.884409
 """
 
 from alembic import op
@@ -21,7 +21,6 @@ def upgrade() -> None:
     sa.Column('channel', sa.String(length=16), nullable=False),
     sa.Column('channel_user_id', sa.String(length=128), nullable=False),
     sa.Column('language', sa.String(length=16), nullable=True),
-    sa.Column('language_chosen', sa.Boolean(), nullable=False),
     sa.Column('mode', sa.String(length=16), nullable=False),
     sa.Column('consent', sa.String(length=16), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
