@@ -93,7 +93,8 @@ test-engine: validate train compile-catalogs  ## engine tests: data validation, 
 	$(RASA) test core --stories tests/stories -m $(MODEL) --out results/stories \
 	  --fail-on-prediction-errors
 
-test-gateway: setup train compile-catalogs  ## gateway tests: language, the LINE and Telegram fakes, end to end through the real engine
+test-gateway: setup train compile-catalogs  ## gateway tests: language, the LINE and Telegram fakes, the store on SQLite and PostgreSQL, end to end through the real engine
+	scripts/services
 	$(GATEWAY_PY) -m pytest tests/fakes tests/gateway
 
 bench: setup  ## benchmarks (print their tables)

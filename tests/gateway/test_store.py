@@ -1,26 +1,48 @@
-"""The store: migrations, and the inbox that drops redelivered events."""
+"""The store on SQLite (the default) and PostgreSQL (production): migrations, and the inbox that drops redeliveries."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot import inbound as kinds, intake
 from bot.inbound import Inbound
 from bot.store.database import Store, connect, migrate
 from bot.store.models import Event, Worker
 
+# A PostgreSQL server the tests may create databases on (`make test` starts the local one).
+POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 
-@pytest_asyncio.fixture
-async def store(tmp_path):
-    database = connect(f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}")
-    await migrate(database)
-    await migrate(database)  # a second start finds the schema up to date
-    yield Store(database)
-    await database.dispose()
+
+@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+async def store(request, tmp_path):
+    admin = None
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}"
+    else:
+        name = f"gateway_test_{uuid.uuid4().hex[:10]}"
+        admin = create_async_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    database = connect(url)
+    try:
+        await migrate(database)
+        await migrate(database)  # a second start finds the schema up to date
+        yield Store(database)
+    finally:
+        await database.dispose()
+        if admin is not None:
+            async with admin.connect() as connection:
+                await connection.execute(text(f'DROP DATABASE "{name}"'))
+            await admin.dispose()
 
 
 async def count(store, model) -> int:
