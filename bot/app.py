@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from typing import AsyncIterator, Optional
 
@@ -20,6 +21,7 @@ from bot.channels.telegram import TelegramSender
 from bot.config import Settings
 from bot.engine_client import EngineClient
 from bot.handler import Handler
+from bot.handoff.service import HandoffService
 from bot.processor import Processor
 from bot.services import Services
 from bot.store.database import Store, connect, migrate
@@ -60,10 +62,15 @@ def create_app(settings: Optional[Settings] = None) -> Starlette:
             await telegram_bot.initialize()
             senders["telegram"] = TelegramSender(telegram_bot)
         store = Store(database)
-        processor = Processor(store, Handler(engine, Renderer.load()), senders, settings.one_moment_after)
-        services = Services(settings, store, processor)
+        renderer = Renderer.load()
+        handoffs = HandoffService(store, renderer, wake_delivery=lambda: processor.wake(),
+                                  idle_after=dt.timedelta(minutes=settings.handoff_idle_minutes),
+                                  update_every=dt.timedelta(minutes=settings.handoff_update_minutes))
+        processor = Processor(store, Handler(engine, renderer, handoffs), senders, settings.one_moment_after)
+        services = Services(settings, store, processor, handoffs)
         app.state.services = services
-        tasks = [asyncio.create_task(processor.run(), name="processor")]
+        tasks = [asyncio.create_task(processor.run(), name="processor"),
+                 asyncio.create_task(handoffs.run_timers(), name="handoff timers")]
         if telegram_bot is not None:
             if settings.telegram_mode == "polling":
                 tasks.append(asyncio.create_task(poll_updates(telegram_bot, services), name="telegram polling"))

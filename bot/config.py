@@ -26,6 +26,8 @@ class Settings:
     telegram_api_url: str = "https://api.telegram.org/bot"
     public_url: Optional[str] = None  # https://... where the platforms reach this gateway
     one_moment_after: float = 4.0  # seconds a worker waits before a "one moment" note
+    handoff_idle_minutes: float = 30.0  # an assigned conversation this quiet goes back to the bot
+    handoff_update_minutes: float = 10.0  # a waiting worker hears their place in line this often
     max_body_bytes: int = 1_000_000
 
     @property
@@ -68,4 +70,6 @@ class Settings:
             telegram_api_url=get("TELEGRAM_API_URL", defaults.telegram_api_url),
             public_url=get("PUBLIC_URL"),
             one_moment_after=float(get("ONE_MOMENT_AFTER", str(defaults.one_moment_after))),
+            handoff_idle_minutes=float(get("HANDOFF_IDLE_MINUTES", str(defaults.handoff_idle_minutes))),
+            handoff_update_minutes=float(get("HANDOFF_UPDATE_MINUTES", str(defaults.handoff_update_minutes))),
         )

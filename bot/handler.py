@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot import inbound as kinds, language, router
 from bot.engine_client import EngineClient
+from bot.handoff.service import HandoffService
 from bot.inbound import Inbound
 from bot.replies import Button, Reply
 from bot.store.models import Worker
@@ -21,9 +22,10 @@ LANGUAGE_COMMAND = "/language"
 
 
 class Handler:
-    def __init__(self, engine: EngineClient, renderer: Renderer) -> None:
+    def __init__(self, engine: EngineClient, renderer: Renderer, handoffs: HandoffService) -> None:
         self.engine = engine
         self.renderer = renderer
+        self.handoffs = handoffs
 
     def notice(self, worker: Worker, msgid: str, /, *buttons: Button, **values: str) -> Reply:
         return Reply(self.renderer.notice(worker.language, msgid, **values), tuple(buttons))
@@ -51,11 +53,12 @@ class Handler:
         if isinstance(message, list):
             return message
         if router.route(worker) == router.HUMAN:
-            return []  # the counselor reads it in the console
+            await self.handoffs.message_from_worker(worker)
+            return []  # the counselor reads it in the console (it is in the message log)
         answer = await self.engine.ask(worker.id, message, worker.language, event.channel)
-        if answer.handoff is not None:
-            await router.request_handoff(worker, answer.handoff)
-        return answer.replies
+        if answer.handoff is None:
+            return answer.replies
+        return answer.replies + await self.handoffs.open(worker, answer.handoff)
 
     def _engine_message(self, worker: Worker, event: Inbound) -> str | list[Reply]:
         """The text for the engine, or the gateway's own replies when the engine is not needed."""

@@ -20,7 +20,7 @@ from typing import Mapping, Optional
 
 from sqlalchemy import select
 
-from bot import inbound as kinds
+from bot import inbound as kinds, router
 from bot.delivery import Delivery, RetryLater, Sender, Undeliverable
 from bot.engine_client import EngineUnavailable
 from bot.handler import Handler
@@ -143,6 +143,8 @@ class Processor:
             note.cancel()
             await asyncio.gather(note, return_exceptions=True)
         await self._finish(event_id, worker, inbound, replies)
+        if router.route(worker) == router.HUMAN:
+            await self.handler.handoffs.notify()  # the console shows the worker's new message
 
     async def _answer(self, event_id: int, worker: Worker, inbound: Inbound) -> list[Reply]:
         failures = 0

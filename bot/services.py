@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.handoff.service import HandoffService
 from bot.processor import Processor
 from bot.store.database import Store
 
@@ -14,3 +15,4 @@ class Services:
     settings: Settings
     store: Store
     processor: Processor
+    handoffs: HandoffService

@@ -28,7 +28,8 @@ def moment(value: dt.datetime, language: Optional[str]) -> str:
 
 def day(value: dt.datetime, language: Optional[str]) -> str:
     """A weekday and date with a time, on Japan's clock, e.g. for "a person will answer from ..."."""
-    return dates.format_skeleton("MMMEdHm", value.astimezone(JAPAN), locale=locale(language))
+    when = dates.format_skeleton("MMMEd", value, tzinfo=JAPAN, locale=locale(language))
+    return f"{when} {dates.format_time(value, 'short', tzinfo=JAPAN, locale=locale(language))}"
 
 
 def duration(value: dt.timedelta, language: Optional[str]) -> str:

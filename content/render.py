@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+
+import yaml
 
 from actions.topics import LABELS  # no Rasa import: the gateway can use it too
 from content import formatting, notices
@@ -18,14 +21,25 @@ SOURCE = "source"
 SEPARATOR = "\n\u00a0\n"
 
 
+DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
+
+
+def load_templates(path: Path = DOMAIN) -> dict[str, dict[str, Any]]:
+    """The engine's responses (English source), first variation each: for renderings outside the engine."""
+    responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
+    return {name: variations[0] for name, variations in responses.items()}
+
+
 class Renderer:
-    def __init__(self, catalogs: Catalogs, sources: Mapping[str, Source]) -> None:
+    def __init__(self, catalogs: Catalogs, sources: Mapping[str, Source],
+                 templates: Optional[Mapping[str, dict[str, Any]]] = None) -> None:
         self.catalogs = catalogs
         self.sources = sources
+        self.templates = templates or {}
 
     @classmethod
     def load(cls) -> "Renderer":
-        return cls(Catalogs.load(), load_sources())
+        return cls(Catalogs.load(), load_sources(), load_templates())
 
     def text(self, language: Optional[str], context: Optional[str], msgid: str, /, **values: Any) -> str:
         """A translated text with its {placeholders} filled (values already formatted)."""

@@ -97,3 +97,91 @@ class LogEntry(Base):
     text: Mapped[Optional[str]] = mapped_column(Text)
     language: Mapped[Optional[str]] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class Counselor(Base):
+    """A person who answers workers in the console. Coordinators also manage accounts and office hours."""
+
+    __tablename__ = "counselors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    password_hash: Mapped[str] = mapped_column(String(256))  # argon2id
+    role: Mapped[str] = mapped_column(String(16), default="counselor")  # counselor, coordinator
+    languages: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"codes": ["vi", "en"]}
+    specialties: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"names": ["labour", "health"]}
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[Optional[dt.datetime]] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class Handoff(Base):
+    """One time a person took over a worker's conversation: waiting -> assigned -> resolved."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (Index("ix_handoffs_open", "state", "priority", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # waiting, assigned, resolved
+    priority: Mapped[str] = mapped_column(String(16))  # urgent, normal
+    reason: Mapped[str] = mapped_column(String(32))
+    topic: Mapped[Optional[str]] = mapped_column(String(64))
+    language: Mapped[Optional[str]] = mapped_column(String(16))  # the worker's, when it was requested
+    specialty: Mapped[Optional[str]] = mapped_column(String(32))  # wanted after a transfer to a specialty
+    counselor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counselors.id", ondelete="SET NULL"))
+    note: Mapped[Optional[str]] = mapped_column(Text)  # the resolution note
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    last_activity_at: Mapped[dt.datetime] = mapped_column(default=now)
+    resolved_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+
+class Transition(Base):
+    """Every change of a handoff's state, with its time and who made it."""
+
+    __tablename__ = "handoff_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(64))  # worker, engine, system, counselor:<id>
+    detail: Mapped[Optional[str]] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class PrivateNote(Base):
+    """A counselor's note on a worker, never shown to the worker."""
+
+    __tablename__ = "private_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    counselor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counselors.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class AuditEntry(Base):
+    """Every view of a transcript and every console action (kept with its own retention period)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    counselor_id: Mapped[Optional[int]] = mapped_column()  # no foreign key: the record outlives the account
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[Optional[str]] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
+
+
+class OfficeHours(Base):
+    """When counselors answer, per weekday (0 = Monday), in Asia/Tokyo."""
+
+    __tablename__ = "office_hours"
+
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opens: Mapped[str] = mapped_column(String(5))  # "09:00"
+    closes: Mapped[str] = mapped_column(String(5))  # "17:00"

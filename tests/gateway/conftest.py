@@ -79,6 +79,9 @@ def gateway(engine, line, telegram, tmp_path_factory) -> Iterator[Gateway]:
         "WEB_CHAT": "true",
     }
     process = Process("gateway", [sys.executable, "-m", "bot"], f"{url}/healthz", work / "gateway.log", env).start()
+    with sqlite3.connect(database) as connection:  # counselors on duty all day: tests do not depend on the clock
+        connection.executemany("INSERT INTO office_hours (weekday, opens, closes) VALUES (?, '00:00', '23:59')",
+                               [(day,) for day in range(7)])
     try:
         yield Gateway(url, database, process)
     finally:

@@ -179,3 +179,20 @@ def test_the_local_chat_page_talks_to_the_bot(gateway):
         replies = httpx.get(f"{gateway.url}/chat/api/replies", params={"conversation": conversation}).json()["replies"]
         time.sleep(0.3)
     assert replies and replies[0]["text"] == answer("vi", "greet")
+
+
+def test_asking_for_a_person_queues_the_worker_and_their_next_messages_wait_for_a_counselor(gateway, line):
+    user = line.new_user_id()
+    line.deliver(f"{gateway.url}/webhooks/line", [line.text_event(user, "can I talk to a real person please")])
+    texts = line_texts(line, user, 2)
+    assert texts[0] == RESPONSES["utter_request_human"][0]["text"]
+    assert texts[1].startswith(translated("en", "notice", notices.QUEUED).split("{position}")[0])
+    assert gateway.count("SELECT count(*) FROM handoffs h JOIN workers w ON w.id = h.worker_id "
+                         "WHERE w.channel_user_id = ? AND h.state = 'waiting'", user) == 1
+    line.deliver(f"{gateway.url}/webhooks/line", [line.text_event(user, "my boss took my passport")])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and gateway.count(
+            "SELECT count(*) FROM message_log l JOIN workers w ON w.id = l.worker_id "
+            "WHERE w.channel_user_id = ? AND l.direction = 'in'", user) < 2:
+        time.sleep(0.2)
+    assert len(line.messages_to(user)) == 2  # the bot stays quiet: a counselor will answer

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:09:10.884409
+Create Date: 2026-11-27 07:18:37.854320
 """
 
 from alembic import op
@@ -16,6 +16,39 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('audit_log',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('counselor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=64), nullable=False),
+    sa.Column('target', sa.String(length=64), nullable=True),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
+
+    op.create_table('counselors',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('username', sa.String(length=64), nullable=False),
+    sa.Column('display_name', sa.String(length=128), nullable=False),
+    sa.Column('password_hash', sa.String(length=256), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('languages', sa.JSON(), nullable=False),
+    sa.Column('specialties', sa.JSON(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('username')
+    )
+    op.create_table('office_hours',
+    sa.Column('weekday', sa.Integer(), nullable=False),
+    sa.Column('opens', sa.String(length=5), nullable=False),
+    sa.Column('closes', sa.String(length=5), nullable=False),
+    sa.PrimaryKeyConstraint('weekday')
+    )
     op.create_table('workers',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('channel', sa.String(length=16), nullable=False),
@@ -48,6 +81,28 @@ def upgrade() -> None:
         batch_op.create_index('ix_events_pending', ['status', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_worker_id'), ['worker_id'], unique=False)
 
+    op.create_table('handoffs',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('worker_id', sa.String(length=32), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('priority', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.Column('topic', sa.String(length=64), nullable=True),
+    sa.Column('language', sa.String(length=16), nullable=True),
+    sa.Column('specialty', sa.String(length=32), nullable=True),
+    sa.Column('counselor_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_activity_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['counselor_id'], ['counselors.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('handoffs', schema=None) as batch_op:
+        batch_op.create_index('ix_handoffs_open', ['state', 'priority', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_handoffs_worker_id'), ['worker_id'], unique=False)
+
     op.create_table('message_log',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('worker_id', sa.String(length=32), nullable=False),
@@ -62,6 +117,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('message_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_log_worker_id'), ['worker_id'], unique=False)
+
+    op.create_table('private_notes',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('worker_id', sa.String(length=32), nullable=False),
+    sa.Column('counselor_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['counselor_id'], ['counselors.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('private_notes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_private_notes_worker_id'), ['worker_id'], unique=False)
+
+    op.create_table('handoff_transitions',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('handoff_id', sa.Integer(), nullable=False),
+    sa.Column('from_state', sa.String(length=16), nullable=False),
+    sa.Column('to_state', sa.String(length=16), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['handoff_id'], ['handoffs.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('handoff_transitions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_handoff_transitions_handoff_id'), ['handoff_id'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -92,13 +174,32 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_pending')
 
     op.drop_table('outbox')
+    with op.batch_alter_table('handoff_transitions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_handoff_transitions_handoff_id'))
+
+    op.drop_table('handoff_transitions')
+    with op.batch_alter_table('private_notes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_private_notes_worker_id'))
+
+    op.drop_table('private_notes')
     with op.batch_alter_table('message_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_log_worker_id'))
 
     op.drop_table('message_log')
+    with op.batch_alter_table('handoffs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_handoffs_worker_id'))
+        batch_op.drop_index('ix_handoffs_open')
+
+    op.drop_table('handoffs')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_events_worker_id'))
         batch_op.drop_index('ix_events_pending')
 
     op.drop_table('events')
     op.drop_table('workers')
+    op.drop_table('office_hours')
+    op.drop_table('counselors')
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_log_at'))
+
+    op.drop_table('audit_log')

@@ -1,0 +1,2 @@
+class HandoffRefused(Exception):
+    """The transition or action is not allowed."""
