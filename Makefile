@@ -17,7 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run setup train validate eval test test-engine test-gateway lock-engine lock-gateway bench catalogs compile-catalogs catalog-report clean
+.PHONY: help run setup coordinator train validate eval test test-engine test-gateway lock-engine lock-gateway bench catalogs compile-catalogs catalog-report clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,6 +80,10 @@ compile-catalogs: setup  ## compile translations/*.po into the .mo files the eng
 catalog-report: compile-catalogs  ## print how complete each catalog is, and its review status
 	PYTHONPATH=. $(ENGINE_PY) -m content.report
 
+coordinator: setup  ## create the first coordinator account of the console: make coordinator NAME=alice
+	@test -n "$(NAME)" || (echo "usage: make coordinator NAME=<username>" >&2; exit 1)
+	$(GATEWAY_PY) -m bot.console.accounts create "$(NAME)" --name "$(NAME)" --role coordinator
+
 validate: setup  ## Rasa's own checks of domain, data and rules
 	$(RASA) data validate --data nlu stories -d domain.yml -c config.yml --fail-on-warnings
 
@@ -95,7 +99,7 @@ test-engine: validate train compile-catalogs  ## engine tests: data validation, 
 
 test-gateway: setup train compile-catalogs  ## gateway tests: language, the LINE and Telegram fakes, the store on SQLite and PostgreSQL, end to end through the real engine
 	scripts/services
-	$(GATEWAY_PY) -m pytest tests/fakes tests/gateway
+	$(GATEWAY_PY) -m pytest tests/fakes tests/gateway tests/console
 
 bench: setup  ## benchmarks (print their tables)
 	$(GATEWAY_PY) benchmarks/language.py

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from telegram import Bot
 
 from bot import language, web_chat, webhooks
+from bot.console import console_app
 from bot.channels.line import LineSender
 from bot.channels.telegram import TelegramSender
 from bot.config import Settings
@@ -106,4 +107,6 @@ def create_app(settings: Optional[Settings] = None) -> Starlette:
             Route("/chat/api/replies", web_chat.replies),
             Mount("/static", StaticFiles(directory=web_chat.STATIC), name="static"),
         ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    routes.append(Mount("/console", app=console_app(lambda: app.state.services, settings=settings)))
+    app = Starlette(routes=routes, lifespan=lifespan)
+    return app

@@ -157,8 +157,12 @@ class Guard:
                 await PlainTextResponse("Send a form (application/x-www-form-urlencoded).",
                                         status_code=415)(scope, receive, send)
                 return
-            form = ImmutableMultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
-                                                max_num_fields=200))
+            try:
+                form = ImmutableMultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
+                                                    max_num_fields=200))
+            except ValueError:  # too many fields
+                await PlainTextResponse("Too many fields.", status_code=400)(scope, receive, send)
+                return
             sent = headers.get("x-csrf-token") or form.get("csrf_token") or ""
             expected = session.get("csrf")
             if not expected or not hmac.compare_digest(str(sent).encode(), str(expected).encode()):

@@ -11,6 +11,7 @@ from typing import Iterator
 
 import pytest
 
+from bot.handoff.service import worker_label
 from tests.fakes.line_platform import FakeLinePlatform
 from tests.fakes.telegram_platform import FakeTelegram
 from tests.support.processes import ENV, Engine, Process, free_port, start_engine
@@ -33,6 +34,13 @@ class Gateway:
     def count(self, sql: str, *params: object) -> int:
         with sqlite3.connect(self.database) as connection:
             return connection.execute(sql, params).fetchone()[0]
+
+    def worker_label(self, channel_user_id: str) -> str:
+        """The pseudonym counselors see for this platform user."""
+        with sqlite3.connect(self.database) as connection:
+            worker_id = connection.execute("SELECT id FROM workers WHERE channel_user_id = ?",
+                                           (channel_user_id,)).fetchone()[0]
+        return worker_label(worker_id)
 
 
 @pytest.fixture(scope="session")
