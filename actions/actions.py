@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff, topics
+from actions import commands, handoff, topics
 from actions.handoff import FALLBACK_INTENT
 
 SUGGESTIONS = 2
@@ -89,4 +89,20 @@ class ActionRequestHandoff(Action):
         topic = _recent_topic(tracker) if intent == "request_human" else intent
         request = handoff.for_intent(intent, topic=topic)
         dispatcher.utter_message(json_message=request.to_payload())
+        return []
+
+
+class ActionDataRights(Action):
+    """What the worker's data is, or deleting it: the gateway's job (see actions/commands.py)."""
+
+    def name(self) -> Text:
+        return "action_data_rights"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        command = commands.FOR_INTENT.get(intent)
+        if command is not None:
+            dispatcher.utter_message(json_message=commands.to_payload(command))
         return []

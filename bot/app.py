@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from telegram import Bot
 
 from bot import language, web_chat, webhooks
+from bot.privacy import page as privacy
 from bot.console import console_app
 from bot.channels.line import LineSender
 from bot.channels.telegram import TelegramSender
@@ -23,6 +24,7 @@ from bot.config import Settings
 from bot.engine_client import EngineClient
 from bot.handler import Handler
 from bot.handoff.service import HandoffService
+from bot.privacy import retention
 from bot.processor import Processor
 from bot.services import Services
 from bot.store.database import Store, connect, migrate
@@ -52,7 +54,7 @@ def create_app(settings: Optional[Settings] = None) -> Starlette:
         database = connect(settings.database_url)
         await migrate(database)
         await asyncio.to_thread(language.warm_up)  # build the language model before the first message
-        engine = EngineClient(settings.engine_url)
+        engine = EngineClient(settings.engine_url, settings.engine_token)
         senders: dict = {}
         line_sender = telegram_bot = None
         if settings.line_enabled:
@@ -67,11 +69,14 @@ def create_app(settings: Optional[Settings] = None) -> Starlette:
         handoffs = HandoffService(store, renderer, wake_delivery=lambda: processor.wake(),
                                   idle_after=dt.timedelta(minutes=settings.handoff_idle_minutes),
                                   update_every=dt.timedelta(minutes=settings.handoff_update_minutes))
-        processor = Processor(store, Handler(engine, renderer, handoffs), senders, settings.one_moment_after)
+        processor = Processor(store, Handler(engine, renderer, handoffs, settings), senders, settings.one_moment_after)
         services = Services(settings, store, processor, handoffs)
         app.state.services = services
         tasks = [asyncio.create_task(processor.run(), name="processor"),
-                 asyncio.create_task(handoffs.run_timers(), name="handoff timers")]
+                 asyncio.create_task(handoffs.run_timers(), name="handoff timers"),
+                 asyncio.create_task(retention.run_purges(
+                     store, engine, dt.timedelta(days=settings.retention_days),
+                     dt.timedelta(days=settings.audit_retention_days)), name="retention")]
         if telegram_bot is not None:
             if settings.telegram_mode == "polling":
                 tasks.append(asyncio.create_task(poll_updates(telegram_bot, services), name="telegram polling"))
@@ -94,7 +99,7 @@ def create_app(settings: Optional[Settings] = None) -> Starlette:
             await engine.close()
             await database.dispose()
 
-    routes = [Route("/healthz", health)]
+    routes = [Route("/healthz", health), Route("/privacy/{language}", privacy.page)]
     if settings.line_enabled:
         routes.append(Route("/webhooks/line", webhooks.line_webhook, methods=["POST"]))
     if settings.telegram_enabled and settings.telegram_mode == "webhook":

@@ -29,6 +29,9 @@ class Settings:
     handoff_idle_minutes: float = 30.0  # an assigned conversation this quiet goes back to the bot
     handoff_update_minutes: float = 10.0  # a waiting worker hears their place in line this often
     max_body_bytes: int = 1_000_000
+    engine_token: Optional[str] = None  # the engine's HTTP API token (erasing a worker's tracker)
+    retention_days: int = 90  # a worker's data is erased this long after their last message
+    audit_retention_days: int = 365
 
     @property
     def web_chat_enabled(self) -> bool:
@@ -70,6 +73,9 @@ class Settings:
             telegram_api_url=get("TELEGRAM_API_URL", defaults.telegram_api_url),
             public_url=get("PUBLIC_URL"),
             one_moment_after=float(get("ONE_MOMENT_AFTER", str(defaults.one_moment_after))),
+            engine_token=get("ENGINE_TOKEN"),
+            retention_days=int(get("RETENTION_DAYS", str(defaults.retention_days))),
+            audit_retention_days=int(get("AUDIT_RETENTION_DAYS", str(defaults.audit_retention_days))),
             handoff_idle_minutes=float(get("HANDOFF_IDLE_MINUTES", str(defaults.handoff_idle_minutes))),
             handoff_update_minutes=float(get("HANDOFF_UPDATE_MINUTES", str(defaults.handoff_update_minutes))),
         )

@@ -22,7 +22,7 @@ async def worker_for(session: AsyncSession, channel: str, user_id: str) -> str:
     """The worker's pseudonymous id, created on first contact (safe when two webhooks race)."""
     await session.execute(
         _insert(session, Worker)
-        .values(id=new_id(), channel=channel, channel_user_id=user_id, mode="bot")
+        .values(id=new_id(), channel=channel, channel_user_id=user_id, mode="bot", erase_requested=False)
         .on_conflict_do_nothing(index_elements=["channel", "channel_user_id"])
     )
     return (await session.execute(

@@ -18,13 +18,14 @@ import datetime as dt
 import logging
 from typing import Mapping, Optional
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import inbound as kinds, router
 from bot.delivery import Delivery, RetryLater, Sender, Undeliverable
 from bot.engine_client import EngineUnavailable
 from bot.handler import Handler
 from bot.inbound import Inbound
+from bot.privacy import erasure
 from bot.replies import Reply
 from bot.store.database import Store
 from bot.store.models import Event, LogEntry, Outgoing, Worker, now
@@ -37,7 +38,10 @@ PROBE_SECONDS = 1.0
 RETRY_SECONDS = (0.5, 1, 2, 4, 8)  # then every 8 s
 MAX_FAILURES = 3  # an event that fails this often for another reason than the engine gets an apology
 MAX_PARALLEL = 32  # workers handled at the same time
-LOG_READ_CHANNELS = frozenset({"web"})  # no platform to send to: the page reads the outbox itself
+LOG_READ_CHANNELS = frozenset({"web"})
+FLOOD_MESSAGES = 8  # more than this many messages from one worker ...
+FLOOD_WINDOW = dt.timedelta(seconds=10)  # ... in this long is a flood: one polite notice, nothing dropped
+FLOOD_QUIET = dt.timedelta(minutes=1)  # at most one such notice per minute  # no platform to send to: the page reads the outbox itself
 
 
 def backoff(attempt: int) -> float:
@@ -142,9 +146,35 @@ class Processor:
         finally:
             note.cancel()
             await asyncio.gather(note, return_exceptions=True)
+        if await self._flooding(worker):
+            replies = [Reply(self.handler.renderer.notice(worker.language, notices.SLOW_DOWN)), *replies]
         await self._finish(event_id, worker, inbound, replies)
         if router.route(worker) == router.HUMAN:
             await self.handler.handoffs.notify()  # the console shows the worker's new message
+        await self._after_delivery(worker)
+
+    async def _flooding(self, worker: Worker) -> bool:
+        """Many messages in a short time: say once that all of them will be answered, in order."""
+        moment = now()
+        async with self.store.read() as session:
+            recent = (await session.execute(select(func.count()).select_from(Event).where(
+                Event.worker_id == worker.id, Event.received_at >= moment - FLOOD_WINDOW))).scalar_one()
+        noticed = worker.slowed_down_at is not None and moment - _aware(worker.slowed_down_at) < FLOOD_QUIET
+        if recent <= FLOOD_MESSAGES or noticed:
+            return False
+        worker.slowed_down_at = moment
+        return True
+
+    async def _after_delivery(self, worker: Worker) -> None:
+        """The worker's privacy choices, once their replies are out: erase, or keep nothing."""
+        keeps_nothing = worker.consent == "declined" and router.route(worker) == router.BOT  # urgent: kept
+        if not (worker.erase_requested or keeps_nothing):
+            return
+        await self._deliver(worker.id)
+        if worker.erase_requested:
+            await erasure.erase(self.store, self.handler.engine, worker.id, "worker request")
+        else:
+            await erasure.scrub(self.store, self.handler.engine, worker.id)
 
     async def _answer(self, event_id: int, worker: Worker, inbound: Inbound) -> list[Reply]:
         failures = 0
@@ -154,6 +184,9 @@ class Processor:
                 return await self.handler.handle(worker, inbound)
             except EngineUnavailable as error:
                 log.warning("engine unavailable (%s); event %s waits", error, event_id)
+                failures += error.failed  # an engine that is up but fails on this message: not forever
+                if failures >= MAX_FAILURES:
+                    return [Reply(self.handler.renderer.notice(worker.language, notices.UNREADABLE))]
                 self._engine_down()
             except Exception:  # a bug: never leave the worker in silence, never block their queue
                 log.exception("event %s could not be handled", event_id)
@@ -190,13 +223,16 @@ class Processor:
         async with self.store.write() as session:
             event = await session.get(Event, event_id)
             stored = await session.get(Worker, worker.id)
-            stored.language, stored.last_seen_at = worker.language, now()  # mode belongs to the router
+            # mode belongs to the handoff service; the rest is what handling this event decided
+            stored.language, stored.consent, stored.last_seen_at = worker.language, worker.consent, now()
+            stored.erase_requested, stored.slowed_down_at = worker.erase_requested, worker.slowed_down_at
             event.status, event.processed_at = "done", now()
-            session.add(LogEntry(worker_id=worker.id, direction="in", author="worker", kind=inbound.kind,
-                                 text=inbound.text, language=worker.language))
-            for reply in replies:
-                session.add(LogEntry(worker_id=worker.id, direction="out", author="bot", kind="text",
-                                     text=reply.text, language=worker.language))
+            if worker.consent != "declined" or router.route(worker) == router.HUMAN:
+                session.add(LogEntry(worker_id=worker.id, direction="in", author="worker", kind=inbound.kind,
+                                     text=inbound.text, language=worker.language))
+                for reply in replies:
+                    session.add(LogEntry(worker_id=worker.id, direction="out", author="bot", kind="text",
+                                         text=reply.text, language=worker.language))
             if replies:
                 session.add(self._outgoing(event, worker, replies, to=inbound.chat_id))
 

@@ -37,3 +37,23 @@ SHOW_TOPICS = N_("button", "Show topics")
 SOURCE_LINE = N_("source", "Source: {name} (checked {date})")
 PHONE_LINE = N_("source", "Phone: {phone}")
 PHONE_HOURS_LINE = N_("source", "Phone: {phone} (weekdays {opens}–{closes})")
+
+# Consent and data rights (the worker's own data).
+CONSENT_REQUEST = N_("notice", "Welcome! Before we start: we keep your messages and your language, so that we can answer you and, if you ask, a counselor can help you. Only our counselors and coordinators can read them. We delete them {days} days after your last message, and you can delete them at any time by writing /delete. Full text: {url}\nDo you agree?")
+CONSENT_URGENT = N_("notice", "If you are in danger, a counselor will read your messages even if you have not agreed.")
+CONSENT_GIVEN = N_("notice", "Thank you. You can now write your question.")
+CONSENT_DECLINED = N_("notice", "OK. I will still answer your questions, but I will not keep your messages after answering. A counselor cannot help you without them. You can change your mind at any time by writing /consent.")
+CONSENT_FOR_HANDOFF = N_("notice", "To bring in a counselor, we need to keep your messages so that they can read them. Do you agree?")
+MY_DATA = N_("notice", "What we keep about you: your language ({language}); the messages you sent us since {since} (number: {messages}); your conversations with counselors (number: {handoffs}). We delete everything {days} days after your last message. To delete it now, write /delete.")
+MY_DATA_NOTHING = N_("notice", "We keep nothing about you except what is needed to answer this message.")
+DELETE_CONFIRM = N_("notice", "Do you want us to delete everything we keep about you? This cannot be undone.")
+DELETED = N_("notice", "Done: we have deleted your messages and everything we kept about you. If you write again, we will start fresh.")
+DELETE_CANCELLED = N_("notice", "OK, nothing was deleted.")
+AGREE = N_("button", "I agree")
+DECLINE = N_("button", "No, thanks")
+DELETE_YES = N_("button", "Yes, delete")
+DELETE_NO = N_("button", "No, keep it")
+
+# The full privacy text, shown at /privacy/<language>. Lines, not paragraphs: "\n" only.
+PRIVACY_TITLE = N_("privacy", "How we handle your data")
+PRIVACY_TEXT = N_("privacy", "This help line answers questions from people working in Japan, and brings in a counselor when you need one.\nWhat we keep: the messages you send us and our answers, the language you write in, and when you wrote. We do not ask for your name, your address or your employer, and you do not have to tell us.\nWhy: to answer you, and so that a counselor can read what you wrote and help you.\nWho can read it: only our counselors and the coordinators of this service. We do not give your messages to your employer or your agency, and we do not sell them or use them for advertising.\nHow long: we delete everything {days} days after your last message.\nYour rights: write /mydata to see what we keep, and /delete to delete it at any time. If you do not agree, we still answer your questions but keep nothing after answering.\nIf you are in danger, a counselor will read your messages to help you, even if you have not agreed.")

@@ -7,7 +7,7 @@ points: frequent n-grams ("the", "ครับ", "ạ") stop drowning out the on
 
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Text
 
 import skops.io as sio
 
@@ -16,6 +16,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -78,3 +80,18 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
             component = cls(config, execution_context.node_name, model_storage, resource)
             component.clf = sio.load(path, trusted=TRUSTED_TYPES)
         return component
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Classify; a message with nothing to classify (only spaces, marks or punctuation) gets no intent.
+
+        It then has zero features, which scikit-learn refuses; with no intent, the FallbackClassifier
+        turns it into nlu_fallback, and the worker is offered topics and a person instead of silence.
+        """
+        readable = [m for m in messages if m.get_sparse_features(attribute=TEXT)[1] is not None]
+        for message in messages:
+            if message not in readable:
+                message.set("intent", {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set("intent_ranking", [], add_to_output=True)
+        if readable:
+            super().process(readable)
+        return messages

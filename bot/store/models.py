@@ -33,7 +33,9 @@ class Worker(Base):
     channel_user_id: Mapped[str] = mapped_column(String(128))
     language: Mapped[Optional[str]] = mapped_column(String(16))
     mode: Mapped[str] = mapped_column(String(16), default="bot")  # bot, or waiting/assigned (handoff)
-    consent: Mapped[Optional[str]] = mapped_column(String(16))
+    consent: Mapped[Optional[str]] = mapped_column(String(16))  # None, asked, given, declined
+    erase_requested: Mapped[bool] = mapped_column(default=False)  # erased once the confirmation is delivered
+    slowed_down_at: Mapped[Optional[dt.datetime]] = mapped_column()  # the last "you are sending fast" notice
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=now)
 

@@ -1,112 +1,134 @@
-"""Helpers of the console tests, and a small fake of the handoff service.
+"""Helpers of the console tests: the console over a real store and the real HandoffService.
 
-The fake stands in for bot.handoff.service.HandoffService (our own component): it returns fixed
-data and records the calls, so these tests exercise only the web layer.
+Everything is wired as bot/app.py wires it (console mounted at /console, Services with the store and
+bot.handoff.service.HandoffService), except what talks to the outside world: no Processor (it runs
+the engine and sends to LINE/Telegram), and no delivery wake-up. What the worker would be sent is
+read from the outbox table instead, which is where the service puts it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any, Optional
 
 import httpx
+from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from actions.handoff import HandoffRequest
+from bot import inbound as kinds, intake
 from bot.config import Settings
 from bot.console import auth, console_app
-from bot.handoff.errors import HandoffRefused
+from bot.handoff import states
+from bot.handoff.service import HandoffService
+from bot.inbound import Inbound
+from bot.services import Services
 from bot.store.database import Store
+from bot.store.models import (Counselor, Event, Handoff, LogEntry, OfficeHours, Outgoing, PrivateNote, Transition,
+                              Worker)
+from content.render import Renderer
 
 PASSWORD = "correct horse battery"
 SECRET = "test-console-secret"
 XSS = "<script>alert(1)</script><b>x</b>"
 UTC = dt.timezone.utc
-
-
-@dataclass
-class FakeHandoffs:
-    """The interface of HandoffService that the console uses, with canned data."""
-
-    refuse: Optional[str] = None  # when set, every action raises HandoffRefused(refuse)
-    changes: int = 0  # how many wait_for_change calls report a change
-    calls: list = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        since = dt.datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
-        item = lambda i, label, prio: SimpleNamespace(  # noqa: E731
-            handoff_id=i, worker_label=label, language="vi", priority=prio, topic="wages", state="waiting",
-            waiting_since=since, counselor_name=None, matches=True)
-        self.items = [item(1, "W-NORMAL", "normal"), item(2, "W-URGENT", "urgent")]
-        entry = lambda text, direction="in", author="worker": SimpleNamespace(  # noqa: E731
-            direction=direction, author=author, kind="text", text=text, language="vi",
-            created_at=dt.datetime(2026, 11, 27, 1, 5, tzinfo=UTC))
-        self.views = {1: SimpleNamespace(
-            handoff_id=1, worker_label="W-ABC123", language="vi", state="waiting", priority="urgent",
-            topic="wages", counselor_id=None,
-            entries=[entry(XSS), entry("Xin chào", "out", "bot")],
-            notes=[SimpleNamespace(text="note " + XSS, created_at=dt.datetime(2026, 11, 27, 2, 0, tzinfo=UTC),
-                                   counselor_name="Lan")],
-        )}
-
-    async def queue(self, counselor) -> list:
-        return list(self.items)
-
-    async def conversation(self, handoff_id: int):
-        if handoff_id not in self.views:
-            raise HandoffRefused("no such conversation")
-        return self.views[handoff_id]
-
-    async def _action(self, name: str, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((name, args, kwargs))
-        if self.refuse:
-            raise HandoffRefused(self.refuse)
-
-    async def claim(self, handoff_id, counselor):
-        await self._action("claim", handoff_id, counselor.id)
-
-    async def reply(self, handoff_id, counselor, text):
-        await self._action("reply", handoff_id, counselor.id, text)
-
-    async def transfer(self, handoff_id, counselor, **kwargs):
-        await self._action("transfer", handoff_id, counselor.id, **kwargs)
-
-    async def resolve(self, handoff_id, counselor, note):
-        await self._action("resolve", handoff_id, counselor.id, note)
-
-    async def add_note(self, handoff_id, counselor, text):
-        await self._action("add_note", handoff_id, counselor.id, text)
-
-    def canned_replies(self, language):
-        return [SimpleNamespace(name="wages", title="Unpaid wages", text=f"[{language}] Lương chưa trả <i>?</i>")]
-
-    async def wait_for_change(self, timeout: float) -> bool:
-        if self.changes:
-            self.changes -= 1
-            return True
-        await asyncio.sleep(min(timeout, 0.01))
-        return False
+RENDERER = Renderer.load()  # needs the compiled catalogs (translations/*/LC_MESSAGES/messages.mo)
+NORMAL = HandoffRequest("worker_request", "normal", "wage_unpaid")
+URGENT = HandoffRequest("urgent_intent", "urgent", "crisis_violence")
+# Every table a console action could write to (the audit log aside: refusals are audited too).
+TABLES = (Worker, Event, Handoff, Transition, Outgoing, LogEntry, PrivateNote, Counselor, OfficeHours)
 
 
 @dataclass
 class Console:
     store: Store
-    handoffs: FakeHandoffs
+    handoffs: HandoffService
     app: Starlette  # the parent app with the console mounted at /console, as in bot/app.py
     console: Starlette  # the console itself (its own route table)
+    worker: Optional[Worker] = None  # the seeded Vietnamese worker: conversation 1 (see conftest.py)
 
-    def client(self, https: bool = False) -> httpx.AsyncClient:
+    def client(self, https: bool = False, app: Any = None) -> httpx.AsyncClient:
         scheme = "https" if https else "http"
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=f"{scheme}://testserver")
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app or self.app),
+                                 base_url=f"{scheme}://testserver")
 
-    async def account(self, name: str, role: str = "counselor", password: str = PASSWORD) -> int:
+    # --- seeding, through the project's own functions ---------------------------------------------
+
+    async def account(self, name: str, role: str = "counselor", password: str = PASSWORD,
+                      languages: str = "vi,en") -> int:
         counselor = await auth.create(self.store, name=name, display=name.title(), password=password,
-                                      role_name=role, language_codes="vi,en", specialty_names="labour")
+                                      role_name=role, language_codes=languages, specialty_names="labour")
         return counselor.id
+
+    async def new_worker(self, user: str, language: str, text: str = "hello",
+                         at: Optional[dt.datetime] = None) -> Worker:
+        """A worker whose message came in through the intake, with that message in the log."""
+        await intake.store(self.store, [Inbound("line", user, f"key-{user}", kinds.TEXT, text=text)])
+        async with self.store.write() as session:
+            worker = await session.scalar(select(Worker).where(Worker.channel_user_id == user))
+            worker.language = language
+            entry = LogEntry(worker_id=worker.id, direction="in", author="worker", kind="text", text=text,
+                             language=language)
+            if at is not None:
+                entry.created_at = at
+            session.add(entry)
+        return worker
+
+    async def open(self, worker: Worker, request: HandoffRequest = NORMAL) -> int:
+        """The worker asks for a person (HandoffService.open); the id of their open handoff."""
+        await self.handoffs.open(worker, request)
+        async with self.store.read() as session:
+            return await session.scalar(
+                select(Handoff.id).where(Handoff.worker_id == worker.id, Handoff.state.in_(states.OPEN)))
+
+    # --- reading the effects ----------------------------------------------------------------------
+
+    async def counselor(self, cid: int) -> Counselor:
+        async with self.store.read() as session:
+            return await session.get(Counselor, cid)
+
+    async def handoff(self, handoff_id: int) -> Handoff:
+        async with self.store.read() as session:
+            return await session.get(Handoff, handoff_id)
+
+    async def mode(self, worker: Worker) -> str:
+        async with self.store.read() as session:
+            return (await session.get(Worker, worker.id)).mode
+
+    async def transitions(self, handoff_id: int) -> list[tuple[str, str, str, Optional[str]]]:
+        async with self.store.read() as session:
+            rows = (await session.execute(
+                select(Transition).where(Transition.handoff_id == handoff_id).order_by(Transition.id)
+            )).scalars().all()
+        return [(t.from_state, t.to_state, t.actor, t.detail) for t in rows]
+
+    async def told(self, worker: Worker) -> list[str]:
+        """The texts in the outbox for this worker: what would go out to their channel."""
+        async with self.store.read() as session:
+            rows = (await session.execute(
+                select(Outgoing).where(Outgoing.worker_id == worker.id).order_by(Outgoing.id)
+            )).scalars().all()
+        return [reply["text"] for row in rows for reply in row.messages["replies"]]
+
+    async def notes(self, worker: Worker) -> list[tuple[Optional[int], str]]:
+        async with self.store.read() as session:
+            rows = (await session.execute(
+                select(PrivateNote).where(PrivateNote.worker_id == worker.id).order_by(PrivateNote.id)
+            )).scalars().all()
+        return [(n.counselor_id, n.text) for n in rows]
+
+    async def snapshot(self) -> dict[str, list[tuple]]:
+        """Every row of every table in TABLES: equal before and after means nothing was written."""
+        result = {}
+        async with self.store.read() as session:
+            for model in TABLES:
+                table = model.__table__
+                rows = (await session.execute(select(table).order_by(*table.primary_key.columns))).all()
+                result[table.name] = [tuple(row) for row in rows]
+        return result
 
 
 def csrf_of(html: str) -> str:
@@ -126,7 +148,14 @@ async def token(client: httpx.AsyncClient) -> str:
     return csrf_of((await client.get("/console/")).text)
 
 
-def build(store: Store, handoffs: FakeHandoffs, public_url: Optional[str] = None, **options: Any) -> tuple:
-    services = SimpleNamespace(settings=Settings(public_url=public_url), store=store, handoffs=handoffs)
-    console = console_app(services, secret=SECRET, **options)
+def services(store: Store, handoffs: Optional[HandoffService] = None, public_url: Optional[str] = None) -> Services:
+    """The gateway's Services for the console: the real store and handoff service. The processor is
+    left out: the console never uses it (it is the engine and LINE/Telegram side)."""
+    return Services(settings=Settings(public_url=public_url), store=store, processor=None,  # type: ignore[arg-type]
+                    handoffs=handoffs or HandoffService(store, RENDERER))
+
+
+def build(store: Store, handoffs: Optional[HandoffService] = None, public_url: Optional[str] = None,
+          **options: Any) -> tuple:
+    console = console_app(services(store, handoffs, public_url), secret=SECRET, **options)
     return Starlette(routes=[Mount("/console", app=console)]), console

@@ -36,6 +36,7 @@ def endpoints(console_app):
 
 
 async def test_every_route_refuses_an_anonymous_request(console):
+    before = await console.snapshot()  # conversation 1 exists: a refusal is not just "no such conversation"
     seen_public = set()
     checked = 0
     async with console.client() as client:
@@ -59,7 +60,9 @@ async def test_every_route_refuses_an_anonymous_request(console):
     assert seen_public == PUBLIC, "the list of public routes above no longer matches the route table"
     assert web.PUBLIC == ("/login",)
     assert checked >= 14
-    assert console.handoffs.calls == []
+    # Nothing was written: no claim, reply, note, transfer or resolution, no account, no office hours.
+    assert await console.snapshot() == before
+    assert (await console.handoff(1)).state == "waiting" and await console.told(console.worker) == []
     async with console.store.read() as session:
         assert await session.scalar(select(func.count()).select_from(Counselor)) == 0
 
@@ -102,6 +105,7 @@ async def test_a_counselor_cannot_open_coordinator_pages(console):
     async with console.client() as client:
         await login(client, "lan")
         csrf = await token(client)
+        before = await console.snapshot()
         for path, method, url, route in endpoints(console.console):
             if path not in COORDINATOR_PATHS:
                 continue
@@ -112,6 +116,7 @@ async def test_a_counselor_cannot_open_coordinator_pages(console):
             assert response.status_code == 403, (method, url)
             assert "Only coordinators" in response.text
         assert "/console/counselors" not in (await client.get("/console/")).text  # no link either
+    assert await console.snapshot() == before  # no account created, no office hours saved
     async with console.store.read() as session:
         assert await session.scalar(select(func.count()).select_from(Counselor)) == 1
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.store.database import Store, connect
-from console_support import FakeHandoffs, build, login
+from console_support import build, login
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.asyncio
@@ -36,7 +36,7 @@ async def test_the_command_creates_a_coordinator_who_can_log_in(tmp_path):
 
     engine = connect(f"sqlite+aiosqlite:///{database}")
     try:
-        app, _ = build(Store(engine), FakeHandoffs())
+        app, _ = build(Store(engine))  # with a real HandoffService on that store
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
             assert (await login(client, "hoa", "a long enough secret")).status_code == 303
             page = await client.get("/console/counselors")

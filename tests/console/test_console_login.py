@@ -10,11 +10,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from bot.config import Settings
 from bot.console import auth, console_app, web
 from bot.console.auth import LOGIN_ERROR
 from bot.store.models import AuditEntry, Counselor
-from console_support import PASSWORD, build, csrf_of, login, token
+from console_support import PASSWORD, build, csrf_of, login, services, token
 
 pytestmark = pytest.mark.asyncio
 
@@ -174,7 +173,6 @@ async def test_the_cookie_is_secure_when_the_public_url_is_https(console):
 
 async def test_without_console_secret_a_random_one_is_used_and_logged(console, monkeypatch, caplog):
     monkeypatch.delenv("CONSOLE_SECRET", raising=False)
-    services = SimpleNamespace(settings=Settings(), store=console.store, handoffs=console.handoffs)
     with caplog.at_level("WARNING", logger="bot.console.app"):
-        console_app(services)
+        console_app(services(console.store, console.handoffs))
     assert "CONSOLE_SECRET is not set" in caplog.text

@@ -65,3 +65,11 @@ def test_menu_offers_at_most_thirteen_topics_ending_with_a_person():
     assert message["response"] == "utter_help_menu"
     assert 1 < len(message["topics"]) <= 13  # LINE's quick-reply limit
     assert message["topics"][-1] == "request_human"
+
+
+def test_data_rights_are_the_gateway_commands():
+    from actions.actions import ActionDataRights
+    from actions.commands import from_payload
+
+    assert [from_payload(m["custom"]) for m in run(ActionDataRights(), user("my_data"))] == ["/mydata"]
+    assert [from_payload(m["custom"]) for m in run(ActionDataRights(), user("delete_my_data"))] == ["/delete"]

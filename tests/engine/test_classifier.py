@@ -41,7 +41,10 @@ def test_trains_persists_and_loads(tmp_path):
     TfidfIntentClassifier.create(config, storage, resource, context).train(data)
     loaded = TfidfIntentClassifier.load(config, storage, resource, context)
 
-    [message] = featurized([Message(data={"text": "boss no pay salary"})], tokenizer, featurizer)
-    loaded.process([message])
+    message, nothing = featurized([Message(data={"text": "boss no pay salary"}),
+                                   Message(data={"text": "\u200b§÷ ..."})], tokenizer, featurizer)
+    loaded.process([message, nothing])
     assert message.get("intent")["name"] == "wage_unpaid"
     assert [e["name"] for e in message.get("intent_ranking")] == ["wage_unpaid", "greet"]
+    # Nothing to classify: no intent (the FallbackClassifier makes it nlu_fallback), and no crash.
+    assert nothing.get("intent") == {"name": None, "confidence": 0.0} and nothing.get("intent_ranking") == []

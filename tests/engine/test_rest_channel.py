@@ -125,3 +125,8 @@ def test_low_confidence_offers_topics_then_a_person(engine):
 def test_a_suggested_topic_button_answers_that_topic(engine):
     messages = engine.say(sender(), "/passport_taken")
     assert messages[0]["text"] == response_text("utter_passport_taken")
+
+
+def test_a_message_with_nothing_to_classify_is_answered_not_dropped(engine):
+    messages = engine.say(sender(), "\u200b§÷\U0001f3fb")
+    assert messages and messages[0]["text"] == response_text("utter_suggest_topics")

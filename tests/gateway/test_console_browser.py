@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from content import notices
-from tests.gateway.test_end_to_end import RESPONSES, line_texts, translated
+from tests.gateway.conftest import ask_for_a_person, line_texts
+from tests.gateway.test_end_to_end import RESPONSES, translated
 from tests.support.processes import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,7 +40,7 @@ def counselor(gateway) -> str:
 def test_a_counselor_takes_over_answers_and_gives_back_a_conversation(gateway, line, browser, counselor):
     worker = line.new_user_id()
     webhook = f"{gateway.url}/webhooks/line"
-    line.deliver(webhook, [line.text_event(worker, "can I talk to a real person please")])
+    ask_for_a_person(line, gateway, worker)
     line_texts(line, worker, 2)  # the bot's answer and the place in line
     hostile = "<script>alert(1)</script><b>bold</b> my boss took my passport"
     line.deliver(webhook, [line.text_event(worker, hostile)])
@@ -83,7 +84,14 @@ def test_the_queue_updates_live_when_a_worker_asks_for_a_person(gateway, line, b
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
     worker = line.new_user_id()
-    line.deliver(f"{gateway.url}/webhooks/line", [line.text_event(worker, "I need to speak to a staff member")])
-    line_texts(line, worker, 2)
+    ask_for_a_person(line, gateway, worker, "I need to speak to a staff member")
     expect(page.locator(f"text={gateway.worker_label(worker)}")).to_be_visible(timeout=20_000)  # no reload
+    expect(page.locator("#urgent-alert")).to_be_hidden()
+    in_danger = line.new_user_id()
+    line.deliver(f"{gateway.url}/webhooks/line", [line.text_event(in_danger, "my boss is hitting me, help")])
+    line_texts(line, in_danger, 2)  # the emergency numbers, then "a counselor will answer you first"
+    expect(page.locator("#urgent-alert")).to_be_visible(timeout=20_000)  # every counselor on the queue sees it
+    assert page.title().startswith("\u26a0 URGENT")
+    rows = page.locator("#queue-rows tr")
+    assert gateway.worker_label(in_danger) in rows.first.inner_text()  # ahead of the queue
     page.close()

@@ -9,7 +9,8 @@ import yaml
 from babel.messages.pofile import read_po
 
 from content import notices
-from tests.gateway.conftest import TELEGRAM_SECRET, new_chat_id
+from tests.gateway.conftest import (TELEGRAM_SECRET, ask_for_a_person, line_messages, line_texts, new_chat_id,
+                                    telegram_messages)
 
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
@@ -22,10 +23,6 @@ def translated(language: str, context: str, msgid: str) -> str:
 
 def answer(language: str, intent: str) -> str:
     return translated(language, f"utter_{intent}", RESPONSES[f"utter_{intent}"][0]["text"])
-
-
-def line_texts(line, user: str, count: int, timeout: float = 60) -> list[str]:
-    return [m["text"] for m in line.wait_for_messages(user, count, timeout=timeout)]
 
 
 def test_line_vietnamese_without_diacritics_gets_the_answer_in_vietnamese(gateway, line):
@@ -45,7 +42,7 @@ def test_telegram_zawgyi_burmese_gets_the_answer_in_burmese(gateway, telegram):
     update = telegram.text_update(chat, zawgyi, language_code=None)
     assert telegram.webhook["secret_token"] == TELEGRAM_SECRET  # registered by the gateway at start
     assert telegram.deliver(f"{gateway.url}/webhooks/telegram", update).status_code == 200
-    [message] = telegram.wait_for_messages(chat, 1, timeout=60)
+    [message] = telegram_messages(telegram, chat, 1, timeout=60)
     assert message.text.startswith(answer("my", "passport_taken"))
     assert message.reply_markup["inline_keyboard"][0][0]["callback_data"] == "/request_human"
     assert "typing" in [action for chat_id, action in telegram.chat_actions if chat_id == chat]
@@ -101,12 +98,12 @@ def test_when_the_reply_token_is_spent_the_answer_is_pushed_once_with_a_retry_ke
 def test_telegram_language_command_and_button(gateway, telegram):
     chat = new_chat_id()
     telegram.deliver(f"{gateway.url}/webhooks/telegram", telegram.command_update(chat, "/language"))
-    [menu] = telegram.wait_for_messages(chat, 1)
+    [menu] = telegram_messages(telegram, chat, 1)
     payloads = [row[0]["callback_data"] for row in menu.reply_markup["inline_keyboard"]]
     assert len(payloads) == 13 and "/language ne" in payloads
     press = telegram.callback_update(chat, "/language ne", message_id=menu.message_id)
     telegram.deliver(f"{gateway.url}/webhooks/telegram", press)
-    messages = telegram.wait_for_messages(chat, 2)
+    messages = telegram_messages(telegram, chat, 2)
     assert messages[1].text == translated("ne", "notice", notices.LANGUAGE_SET).format(language="नेपाली")
     assert press["callback_query"]["id"] in telegram.answered_callbacks
 
@@ -114,11 +111,11 @@ def test_telegram_language_command_and_button(gateway, telegram):
 def test_a_group_gets_one_short_notice(gateway, telegram):
     for text in ("hello bot", "anyone here?"):
         telegram.deliver(f"{gateway.url}/webhooks/telegram", telegram.group_update(-100777, new_chat_id(), text))
-    [notice] = telegram.wait_for_messages(-100777, 1)
+    [notice] = telegram_messages(telegram, -100777, 1)
     assert notice.text == translated("en", "notice", notices.PRIVATE_CHATS_ONLY)
     chat = new_chat_id()  # the second group message is dropped, not answered: a later message shows it
     telegram.deliver(f"{gateway.url}/webhooks/telegram", telegram.command_update(chat, "/start"))
-    telegram.wait_for_messages(chat, 1)
+    telegram_messages(telegram, chat, 1)
     assert len(telegram.messages_to(-100777)) == 1
 
 
@@ -148,7 +145,7 @@ def test_with_the_action_server_stopped_a_menu_waits_instead_of_silence(gateway,
         assert note == translated("en", "notice", notices.ONE_MOMENT)
     finally:
         engine.actions.start()
-    menu = line.wait_for_messages(user, 2, timeout=90)[1]
+    menu = line_messages(line, user, 2, timeout=90)[1]
     assert menu["text"] == RESPONSES["utter_help_menu"][0]["text"]
     assert len(menu["quickReply"]["items"]) == 13
 
@@ -156,7 +153,7 @@ def test_with_the_action_server_stopped_a_menu_waits_instead_of_silence(gateway,
 def test_every_request_to_the_line_platform_matches_its_openapi_document(gateway, line):
     user = line.new_user_id()
     line.deliver(f"{gateway.url}/webhooks/line", [line.text_event(user, "menu")])
-    line.wait_for_messages(user, 1)
+    line_messages(line, user, 1)
     assert any(r.path == "/v2/bot/chat/loading/start" for r in line.requests)
     assert line.spec_violations == []
 
@@ -183,7 +180,7 @@ def test_the_local_chat_page_talks_to_the_bot(gateway):
 
 def test_asking_for_a_person_queues_the_worker_and_their_next_messages_wait_for_a_counselor(gateway, line):
     user = line.new_user_id()
-    line.deliver(f"{gateway.url}/webhooks/line", [line.text_event(user, "can I talk to a real person please")])
+    ask_for_a_person(line, gateway, user)  # the consent a counselor needs, then the queue
     texts = line_texts(line, user, 2)
     assert texts[0] == RESPONSES["utter_request_human"][0]["text"]
     assert texts[1].startswith(translated("en", "notice", notices.QUEUED).split("{position}")[0])
@@ -195,4 +192,4 @@ def test_asking_for_a_person_queues_the_worker_and_their_next_messages_wait_for_
             "SELECT count(*) FROM message_log l JOIN workers w ON w.id = l.worker_id "
             "WHERE w.channel_user_id = ? AND l.direction = 'in'", user) < 2:
         time.sleep(0.2)
-    assert len(line.messages_to(user)) == 2  # the bot stays quiet: a counselor will answer
+    assert len(line_messages(line, user, 0)) == 2  # the bot stays quiet: a counselor will answer

@@ -67,3 +67,29 @@ async def test_one_worker_per_channel_user_even_when_webhooks_race(store):
     async with store.read() as session:
         worker = (await session.execute(select(Worker))).scalar_one()
     assert worker.channel_user_id == "42" and len(worker.id) == 32 and worker.id != "42"
+
+
+@pytest.mark.asyncio
+async def test_retention_erases_quiet_workers_and_old_audit_entries(store):
+    import datetime as dt
+
+    from bot.engine_client import EngineClient
+    from bot.privacy.retention import purge
+    from bot.store.models import AuditEntry, LogEntry, now
+
+    await intake.store(store, [Inbound("line", "old", "k1", kinds.TEXT, text="hi"),
+                               Inbound("line", "new", "k2", kinds.TEXT, text="hi")])
+    async with store.write() as session:
+        old = (await session.execute(select(Worker).where(Worker.channel_user_id == "old"))).scalar_one()
+        old.last_seen_at = now() - dt.timedelta(days=91)
+        session.add(LogEntry(worker_id=old.id, direction="in", author="worker", kind="text", text="hi"))
+        session.add(AuditEntry(counselor_id=1, action="view", target="1", at=now() - dt.timedelta(days=400)))
+    engine = EngineClient("http://127.0.0.1:9")  # no engine here: the gateway's part is what is checked
+    assert await purge(store, engine, dt.timedelta(days=90), dt.timedelta(days=365)) == 1
+    async with store.read() as session:
+        users = (await session.execute(select(Worker.channel_user_id))).scalars().all()
+        audit = (await session.execute(select(AuditEntry.action))).scalars().all()
+    assert users == ["new"]
+    assert await count(store, Event) == 1 and await count(store, LogEntry) == 0
+    assert audit == ["worker_erased"]  # the anonymous record stays; the old view entry is gone
+    await engine.close()

@@ -1,5 +1,6 @@
 // The counselor console's only script (the pages allow no inline script: CSP default-src 'self').
-// 1. The queue reloads its rows when the server says something changed (server-sent events).
+// 1. The queue reloads its rows when the server says something changed (server-sent events), and
+//    alerts every counselor looking at it while an urgent conversation waits.
 // 2. A canned reply, once chosen, is previewed and fills the reply box.
 "use strict";
 
@@ -9,8 +10,18 @@
     return field ? field.value : "";
   }
 
+  function flagUrgent(rows) {
+    var alert = document.getElementById("urgent-alert");
+    var waiting = rows.querySelector("tr.urgent.waiting") !== null;
+    if (alert) {
+      alert.hidden = !waiting;
+    }
+    document.title = (waiting ? "\u26a0 URGENT \u2013 " : "") + document.title.replace(/^\u26a0 URGENT \u2013 /, "");
+  }
+
   function liveQueue(rows) {
     var pending = null;
+    flagUrgent(rows);
     function refresh() {
       pending = null;
       fetch(rows.dataset.src, {
@@ -26,6 +37,7 @@
       }).then(function (html) {
         if (html !== null && html !== undefined) {
           rows.innerHTML = html; // rendered (and escaped) by the server's templates
+          flagUrgent(rows);
         }
       }).catch(function () { /* offline for a moment: the next event or tick retries */ });
     }

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:18:37.854320
+Create Date: 2026-11-27 07:44:05.607625
 """
 
 from alembic import op
@@ -56,6 +56,8 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=16), nullable=True),
     sa.Column('mode', sa.String(length=16), nullable=False),
     sa.Column('consent', sa.String(length=16), nullable=True),
+    sa.Column('erase_requested', sa.Boolean(), nullable=False),
+    sa.Column('slowed_down_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
