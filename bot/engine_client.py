@@ -73,8 +73,16 @@ class EngineClient:
             raise EngineUnavailable("empty answer")
         return answer
 
+    @property
+    def can_forget(self) -> bool:
+        return bool(self._token)
+
     async def forget(self, worker_id: str) -> bool:
-        """Erase the worker's conversation in the engine's tracker store (Rasa's HTTP API, on loopback)."""
+        """Erase the worker's conversation in the engine's tracker store (Rasa's HTTP API, on loopback).
+
+        It replaces the tracker's events with none, which erases them in Rasa's default (in-memory)
+        tracker store; a shared tracker store in production needs its own erasure (see README).
+        """
         if not self._token:
             return False
         try:

@@ -30,8 +30,8 @@ from content.render import Renderer
 # Commands and button payloads passed on to the engine as an intent.
 INTENT_COMMANDS = {"/start": "/greet", "/help": "/help_menu", "/menu": "/help_menu", "/human": "/request_human"}
 # Commands the gateway answers itself.
-LANGUAGE, CONSENT, MY_DATA, DELETE = "/language", "/consent", "/mydata", "/delete"
-GATEWAY_COMMANDS = frozenset({LANGUAGE, CONSENT, MY_DATA, DELETE})
+LANGUAGE, CONSENT, MY_DATA, DELETE, PRIVACY = "/language", "/consent", "/mydata", "/delete", "/privacy"
+GATEWAY_COMMANDS = frozenset({LANGUAGE, CONSENT, MY_DATA, DELETE, PRIVACY})
 
 GIVEN, DECLINED, ASKED = "given", "declined", "asked"
 
@@ -86,8 +86,10 @@ class Handler:
         return self.notice(worker, notices.LANGUAGE_SET, language=self.language_name(code))
 
     def privacy_url(self, worker: Worker) -> str:
-        base = self.settings.public_url or f"http://{self.settings.host}:{self.settings.port}"
-        return f"{base.rstrip('/')}/privacy/{worker.language or language.DEFAULT_LANGUAGE}"
+        """The full privacy text: a page when the gateway has a public address, else the /privacy command."""
+        if not self.settings.public_url:
+            return PRIVACY
+        return f"{self.settings.public_url.rstrip('/')}/privacy/{worker.language or language.DEFAULT_LANGUAGE}"
 
     def consent_request(self, worker: Worker, after: str = "") -> Reply:
         worker.consent = worker.consent if worker.consent in (GIVEN, DECLINED) else ASKED
@@ -148,6 +150,10 @@ class Handler:
             return [self.consent_request(worker)]
         if command.name == MY_DATA:
             return [await self.my_data(worker)]
+        if command.name == PRIVACY:
+            text = self.renderer.text(worker.language, "privacy", notices.PRIVACY_TEXT,
+                                      days=formatting.number(self.settings.retention_days, worker.language))
+            return [Reply(f"{self.renderer.text(worker.language, 'privacy', notices.PRIVACY_TITLE)}\n{text}")]
         if command.argument == "yes":
             worker.erase_requested = True
             return [self.notice(worker, notices.DELETED)]

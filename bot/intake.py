@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inbound import Inbound
 from bot.store.database import Store
-from bot.store.models import Event, Worker, new_id
+from bot.store.models import Event, Worker, new_id, now
 
 
 def _insert(session: AsyncSession, model: Any):
@@ -23,8 +23,8 @@ async def worker_for(session: AsyncSession, channel: str, user_id: str) -> str:
     await session.execute(
         _insert(session, Worker)
         .values(id=new_id(), channel=channel, channel_user_id=user_id, mode="bot", erase_requested=False)
-        .on_conflict_do_nothing(index_elements=["channel", "channel_user_id"])
-    )
+        .on_conflict_do_update(index_elements=["channel", "channel_user_id"], set_={"last_seen_at": now()})
+    )  # last seen now: the retention period runs from the last message received, answered or not
     return (await session.execute(
         select(Worker.id).where(Worker.channel == channel, Worker.channel_user_id == user_id)
     )).scalar_one()

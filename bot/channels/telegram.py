@@ -24,7 +24,7 @@ CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_TEXT = 4096
 MEDIA_FIELDS = ("photo", "voice", "audio", "video", "video_note", "document", "animation")
-COMMANDS = frozenset({"/start", "/help", "/menu", "/language", "/human", "/consent", "/mydata", "/delete"})  # bot/handler.py answers them
+COMMANDS = frozenset({"/start", "/help", "/menu", "/language", "/human", "/consent", "/mydata", "/delete", "/privacy"})  # bot/handler.py answers them
 
 
 def secret_matches(expected: str, received: Optional[str]) -> bool:

@@ -13,6 +13,7 @@ from bot.store.database import Store
 from bot.store.models import OfficeHours
 
 JAPAN = ZoneInfo("Asia/Tokyo")
+MIDNIGHT = dt.time(23, 59)
 # Until a coordinator sets them: weekdays 9:00-17:00.
 DEFAULT = {day: (dt.time(9), dt.time(17)) for day in range(5)}
 
@@ -24,7 +25,12 @@ class Schedule:
     def is_open(self, moment: dt.datetime) -> bool:
         local = moment.astimezone(JAPAN)
         hours = self.days.get(local.weekday())
-        return hours is not None and hours[0] <= local.time() < hours[1]
+        if hours is None:
+            return False
+        opens, closes = hours
+        if closes == MIDNIGHT:  # "23:59" means open until midnight
+            return local.time() >= opens
+        return opens <= local.time() < closes
 
     def next_opening(self, moment: dt.datetime) -> Optional[dt.datetime]:
         local = moment.astimezone(JAPAN)

@@ -177,13 +177,11 @@ class HandoffService:
                                           wait=formatting.duration(wait, language)))
 
     async def message_from_worker(self, worker: Worker) -> None:
-        """A worker with a counselor wrote: the message is in the log; tell the console."""
-        async with self.store.write() as session:
-            handoff = (await session.execute(
-                select(Handoff).where(Handoff.worker_id == worker.id, Handoff.state.in_(states.OPEN))
-            )).scalar_one_or_none()
-            if handoff is not None:
-                handoff.last_activity_at = now()
+        """A worker with a counselor wrote: the message is in the log; tell the console.
+
+        It does not count as activity: a worker writing to an absent counselor must still go back to
+        the bot after the idle time (last_activity_at is the counselor's).
+        """
         await self.notify()
 
     # --- the console side -----------------------------------------------------------------------
@@ -313,14 +311,15 @@ class HandoffService:
     async def sweep(self) -> None:
         """Give idle conversations back to the bot; tell long-waiting workers where they are in line."""
         moment = now()
+        on_duty = (await office_hours.load(self.store)).is_open(moment)
         async with self.store.read() as session:
             rows = (await session.execute(select(Handoff).where(Handoff.state.in_(states.OPEN)))).scalars().all()
         for handoff in rows:
             quiet = moment - _aware(handoff.last_activity_at)
             if handoff.state == states.ASSIGNED and quiet >= self.idle_after:
                 await self.resolve(handoff.id, None, "idle: back to the bot", notice=notices.COUNSELOR_AWAY)
-            elif handoff.state == states.WAITING and quiet >= self.update_every:
-                await self._update_waiting(handoff.id)
+            elif handoff.state == states.WAITING and quiet >= self.update_every and on_duty:
+                await self._update_waiting(handoff.id)  # outside office hours the worker was told when
 
     async def _update_waiting(self, handoff_id: int) -> None:
         async with self.store.write() as session:
@@ -343,7 +342,8 @@ class HandoffService:
     # --- helpers --------------------------------------------------------------------------------
 
     async def _get(self, session, handoff_id: int) -> Handoff:
-        handoff = await session.get(Handoff, handoff_id)
+        """The handoff, locked for this transaction (PostgreSQL: two counselors cannot claim it at once)."""
+        handoff = await session.get(Handoff, handoff_id, with_for_update=True)
         if handoff is None:
             raise HandoffRefused("no such conversation")
         return handoff

@@ -22,7 +22,18 @@ SENT_REPLIES_KEPT = dt.timedelta(minutes=10)
 
 
 async def erase(store: Store, engine: EngineClient, worker_id: str, reason: str) -> None:
-    """Delete the worker and everything that hangs on them (events, replies, log, handoffs, notes)."""
+    """Delete the worker and everything that hangs on them (events, replies, log, handoffs, notes).
+
+    The engine's copy goes first: when the engine is down, the worker stays marked for erasure and
+    the next purge tries again (deleting the worker first would lose the id the engine knows).
+    """
+    if engine.can_forget and not await engine.forget(worker_id):
+        log.warning("engine tracker of %s not erased yet (engine down?): retried by the purge", pseudonym(worker_id))
+        async with store.write() as session:
+            worker = await session.get(Worker, worker_id)
+            if worker is not None:
+                worker.erase_requested = True
+        return
     async with store.write() as session:
         worker = await session.get(Worker, worker_id)
         if worker is None:
@@ -31,8 +42,8 @@ async def erase(store: Store, engine: EngineClient, worker_id: str, reason: str)
         await session.delete(worker)  # the foreign keys cascade
         session.add(AuditEntry(counselor_id=None, action="worker_erased", target=None,
                                detail={"channel": channel, "reason": reason}))
-    if not await engine.forget(worker_id):
-        log.warning("engine tracker of %s not erased (no engine token, or the engine is down)", pseudonym(worker_id))
+    if not engine.can_forget:
+        log.warning("engine tracker of %s not erased: ENGINE_TOKEN is not set", pseudonym(worker_id))
 
 
 async def scrub(store: Store, engine: EngineClient, worker_id: str) -> None:

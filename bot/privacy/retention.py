@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from bot.engine_client import EngineClient
 from bot.privacy.erasure import erase, scrub
 from bot.store.database import Store
-from bot.store.models import AuditEntry, Worker, now
+from bot.store.models import AuditEntry, Event, Worker, now
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +20,11 @@ async def purge(store: Store, engine: EngineClient, retention: dt.timedelta, aud
     """Erase workers quiet for longer than `retention` (and those who asked); return how many."""
     moment = now()
     async with store.read() as session:
+        pending = select(Event.id).where(Event.worker_id == Worker.id, Event.status == "pending")
         rows = (await session.execute(
             select(Worker.id, Worker.erase_requested)
             .where((Worker.last_seen_at < moment - retention) | Worker.erase_requested)
+            .where(~pending.exists())  # a message still to answer: not now
         )).all()
     due = [worker_id for worker_id, _ in rows]
     for worker_id, requested in rows:  # a requested erasure interrupted by a crash is finished here

@@ -51,6 +51,7 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("channel", "key"),
         Index("ix_events_pending", "status", "id"),
+        {"sqlite_autoincrement": True},  # ids are never reused, even after an erasure
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -70,7 +71,7 @@ class Outgoing(Base):
     """A reply to send, written in the same transaction that finishes its event: the outbox."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "id"),)
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
@@ -90,6 +91,7 @@ class LogEntry(Base):
     """The conversation as counselors will read it."""
 
     __tablename__ = "message_log"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
@@ -105,6 +107,7 @@ class Counselor(Base):
     """A person who answers workers in the console. Coordinators also manage accounts and office hours."""
 
     __tablename__ = "counselors"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -123,7 +126,7 @@ class Handoff(Base):
     """One time a person took over a worker's conversation: waiting -> assigned -> resolved."""
 
     __tablename__ = "handoffs"
-    __table_args__ = (Index("ix_handoffs_open", "state", "priority", "created_at"),)
+    __table_args__ = (Index("ix_handoffs_open", "state", "priority", "created_at"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
@@ -144,6 +147,7 @@ class Transition(Base):
     """Every change of a handoff's state, with its time and who made it."""
 
     __tablename__ = "handoff_transitions"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
@@ -158,6 +162,7 @@ class PrivateNote(Base):
     """A counselor's note on a worker, never shown to the worker."""
 
     __tablename__ = "private_notes"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
@@ -170,6 +175,7 @@ class AuditEntry(Base):
     """Every view of a transcript and every console action (kept with its own retention period)."""
 
     __tablename__ = "audit_log"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     counselor_id: Mapped[Optional[int]] = mapped_column()  # no foreign key: the record outlives the account

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
@@ -44,6 +45,10 @@ def test_a_counselor_takes_over_answers_and_gives_back_a_conversation(gateway, l
     line_texts(line, worker, 2)  # the bot's answer and the place in line
     hostile = "<script>alert(1)</script><b>bold</b> my boss took my passport"
     line.deliver(webhook, [line.text_event(worker, hostile)])
+    deadline = time.monotonic() + 30  # the page shows the transcript as stored when it opens
+    while not gateway.count("SELECT count(*) FROM message_log WHERE text = ?", hostile):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
 
     page = browser.new_page()
     dialogs: list[str] = []

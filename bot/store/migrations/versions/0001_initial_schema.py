@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:44:05.607625
+Create Date: 2026-11-27 08:29:16.508044
 """
 
 from alembic import op
@@ -23,7 +23,8 @@ def upgrade() -> None:
     sa.Column('target', sa.String(length=64), nullable=True),
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
@@ -41,7 +42,8 @@ def upgrade() -> None:
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('username')
+    sa.UniqueConstraint('username'),
+    sqlite_autoincrement=True
     )
     op.create_table('office_hours',
     sa.Column('weekday', sa.Integer(), nullable=False),
@@ -77,7 +79,8 @@ def upgrade() -> None:
     sa.Column('processed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('channel', 'key')
+    sa.UniqueConstraint('channel', 'key'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_pending', ['status', 'id'], unique=False)
@@ -99,7 +102,8 @@ def upgrade() -> None:
     sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['counselor_id'], ['counselors.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('handoffs', schema=None) as batch_op:
         batch_op.create_index('ix_handoffs_open', ['state', 'priority', 'created_at'], unique=False)
@@ -115,7 +119,8 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=16), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('message_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_log_worker_id'), ['worker_id'], unique=False)
@@ -128,7 +133,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['counselor_id'], ['counselors.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('private_notes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_private_notes_worker_id'), ['worker_id'], unique=False)
@@ -142,7 +148,8 @@ def upgrade() -> None:
     sa.Column('detail', sa.Text(), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['handoff_id'], ['handoffs.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('handoff_transitions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_handoff_transitions_handoff_id'), ['handoff_id'], unique=False)
@@ -162,7 +169,8 @@ def upgrade() -> None:
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_pending', ['sent_at', 'id'], unique=False)
