@@ -139,6 +139,8 @@ class Processor:
                 await sender.working(inbound)
             except Exception:  # a courtesy (typing, profile): never a reason to fail the event
                 log.warning("typing indicator or profile lookup failed", exc_info=True)
+        async with self.store.read() as session:  # a counselor may have resolved or claimed meanwhile
+            worker.mode = (await session.get(Worker, worker.id)).mode
         waited = (now() - _aware(event.received_at)).total_seconds()
         note = asyncio.create_task(self._one_moment_after(event_id, worker, self.one_moment_after - waited))
         try:

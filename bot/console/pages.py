@@ -302,6 +302,8 @@ async def counselors_change(request: Request) -> Response:
                 raise auth.AccountError("no such account")
             for name, value in changes.items():
                 setattr(counselor, name, value)
+        if action == "deactivate":
+            await console.services().handoffs.release(target_id)
         await audit.record(store, me.id, f"counselor_{action}", str(target_id),
                            **{k: v for k, v in changes.items() if k != "display_name"})
         return _see_other(back)

@@ -286,6 +286,19 @@ class HandoffService:
             self._tell(session, worker, self.renderer.notice(worker.language, notice))
         await self._changed_and_sent()
 
+    async def release(self, counselor_id: int) -> None:
+        """A counselor leaves (account deactivated): their conversations go back to the queue."""
+        async with self.store.write() as session:
+            handoffs = (await session.execute(
+                select(Handoff).where(Handoff.counselor_id == counselor_id, Handoff.state == states.ASSIGNED)
+                .with_for_update()
+            )).scalars().all()
+            for handoff in handoffs:
+                self._move(session, handoff, states.WAITING, "system", "counselor deactivated")
+                handoff.counselor_id = None
+                (await session.get(Worker, handoff.worker_id)).mode = states.WAITING
+        await self.notify()
+
     async def add_note(self, handoff_id: int, counselor: Counselor, text: str) -> None:
         if not text.strip():
             raise HandoffRefused("the note is empty")

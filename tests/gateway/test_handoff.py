@@ -218,3 +218,18 @@ async def test_canned_replies_are_the_faq_answers_in_the_worker_language(service
     assert replies["wage_unpaid"].text == RENDERER.response(
         "ne", "utter_wage_unpaid", RENDERER.templates["utter_wage_unpaid"])["text"]
     assert "0120-750-880" in replies["wage_unpaid"].text  # the hotline's Nepali line
+
+
+@pytest.mark.asyncio
+async def test_a_deactivated_counselor_s_conversations_go_back_to_the_queue(store, service):
+    worker = await new_worker(store, "U1")
+    lan = await new_counselor(store, "lan")
+    await service.open(worker, NORMAL)
+    handoff = await only_handoff(store, worker)
+    await service.claim(handoff.id, lan)
+    await service.release(lan.id)
+    handoff = await only_handoff(store, worker)
+    assert (handoff.state, handoff.counselor_id) == (states.WAITING, None)
+    assert (await transitions(store, handoff.id))[-1] == ("assigned", "waiting", "system")
+    async with store.read() as session:
+        assert (await session.get(Worker, worker.id)).mode == states.WAITING
