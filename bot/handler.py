@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.engine_client import EngineClient, known_intents
 from bot.handoff.service import HandoffService
 from bot.inbound import Inbound
+from bot.privacy.page import privacy_text
 from bot.replies import Button, Reply
 from bot.store.models import Handoff, LogEntry, Worker
 from content import formatting, notices
@@ -151,9 +152,8 @@ class Handler:
         if command.name == MY_DATA:
             return [await self.my_data(worker)]
         if command.name == PRIVACY:
-            text = self.renderer.text(worker.language, "privacy", notices.PRIVACY_TEXT,
-                                      days=formatting.number(self.settings.retention_days, worker.language))
-            return [Reply(f"{self.renderer.text(worker.language, 'privacy', notices.PRIVACY_TITLE)}\n{text}")]
+            title, lines = privacy_text(self.renderer, worker.language, self.settings.retention_days)
+            return [Reply("\n".join([title, *lines]))]
         if command.argument == "yes":
             worker.erase_requested = True
             return [self.notice(worker, notices.DELETED)]

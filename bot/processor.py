@@ -28,7 +28,7 @@ from bot.inbound import Inbound
 from bot.privacy import erasure
 from bot.replies import Reply
 from bot.store.database import Store
-from bot.store.models import Event, LogEntry, Outgoing, Worker, now
+from bot.store.models import Event, LogEntry, Outgoing, Worker, now, utc
 from content import notices
 
 log = logging.getLogger(__name__)
@@ -38,10 +38,10 @@ PROBE_SECONDS = 1.0
 RETRY_SECONDS = (0.5, 1, 2, 4, 8)  # then every 8 s
 MAX_FAILURES = 3  # an event that fails this often for another reason than the engine gets an apology
 MAX_PARALLEL = 32  # workers handled at the same time
-LOG_READ_CHANNELS = frozenset({"web"})
+LOG_READ_CHANNELS = frozenset({"web"})  # no platform to send to: the page reads the outbox itself
 FLOOD_MESSAGES = 8  # more than this many messages from one worker ...
 FLOOD_WINDOW = dt.timedelta(seconds=10)  # ... in this long is a flood: one polite notice, nothing dropped
-FLOOD_QUIET = dt.timedelta(minutes=1)  # at most one such notice per minute  # no platform to send to: the page reads the outbox itself
+FLOOD_QUIET = dt.timedelta(minutes=1)  # at most one such notice per minute
 
 
 def backoff(attempt: int) -> float:
@@ -141,7 +141,7 @@ class Processor:
                 log.warning("typing indicator or profile lookup failed", exc_info=True)
         async with self.store.read() as session:  # a counselor may have resolved or claimed meanwhile
             worker.mode = (await session.get(Worker, worker.id)).mode
-        waited = (now() - _aware(event.received_at)).total_seconds()
+        waited = (now() - utc(event.received_at)).total_seconds()
         note = asyncio.create_task(self._one_moment_after(event_id, worker, self.one_moment_after - waited))
         try:
             replies = await self._answer(event_id, worker, inbound)
@@ -149,7 +149,7 @@ class Processor:
             note.cancel()
             await asyncio.gather(note, return_exceptions=True)
         if await self._flooding(worker):
-            replies = [Reply(self.handler.renderer.notice(worker.language, notices.SLOW_DOWN)), *replies]
+            replies = [self.handler.notice(worker, notices.SLOW_DOWN), *replies]
         await self._finish(event_id, worker, inbound, replies)
         if router.route(worker) == router.HUMAN:
             await self.handler.handoffs.notify()  # the console shows the worker's new message
@@ -161,7 +161,7 @@ class Processor:
         async with self.store.read() as session:
             recent = (await session.execute(select(func.count()).select_from(Event).where(
                 Event.worker_id == worker.id, Event.received_at >= moment - FLOOD_WINDOW))).scalar_one()
-        noticed = worker.slowed_down_at is not None and moment - _aware(worker.slowed_down_at) < FLOOD_QUIET
+        noticed = worker.slowed_down_at is not None and moment - utc(worker.slowed_down_at) < FLOOD_QUIET
         if recent <= FLOOD_MESSAGES or noticed:
             return False
         worker.slowed_down_at = moment
@@ -188,13 +188,13 @@ class Processor:
                 log.warning("engine unavailable (%s); event %s waits", error, event_id)
                 failures += error.failed  # an engine that is up but fails on this message: not forever
                 if failures >= MAX_FAILURES:
-                    return [Reply(self.handler.renderer.notice(worker.language, notices.UNREADABLE))]
+                    return [self.handler.notice(worker, notices.UNREADABLE)]
                 self._engine_down()
             except Exception:  # a bug: never leave the worker in silence, never block their queue
                 log.exception("event %s could not be handled", event_id)
                 failures += 1
                 if failures >= MAX_FAILURES:
-                    return [Reply(self.handler.renderer.notice(worker.language, notices.UNREADABLE))]
+                    return [self.handler.notice(worker, notices.UNREADABLE)]
                 await asyncio.sleep(backoff(failures))
 
     def _engine_down(self) -> None:
@@ -217,7 +217,7 @@ class Processor:
             if event.waiting_note_sent or event.status != "pending":
                 return
             event.waiting_note_sent = True
-            note = Reply(self.handler.renderer.notice(worker.language, notices.ONE_MOMENT))
+            note = self.handler.notice(worker, notices.ONE_MOMENT)
             session.add(self._outgoing(event, worker, [note]))
         await self._deliver(worker.id)
 
@@ -292,7 +292,3 @@ class Processor:
             if sent >= len(row.messages["replies"]):
                 row.sent_at = now()
 
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes even for timezone-aware columns; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 
 from bot.store.database import Store
-from bot.store.models import Counselor, now
+from bot.store.models import Counselor, now, utc
 
 HASHER = PasswordHasher()  # argon2id, the library's current recommended parameters
 MAX_FAILURES = 5
@@ -89,12 +89,6 @@ def specialties(value: str | Iterable[str]) -> dict:
     return {"names": _codes(value, _SPECIALTY, "specialty (a-z, 0-9, _ or -)")}
 
 
-def _aware(moment: Optional[dt.datetime]) -> Optional[dt.datetime]:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.timezone.utc)  # SQLite gives naive datetimes back
-    return moment
-
-
 async def create(store: Store, *, name: str, display: str, password: str, role_name: str = "counselor",
                  language_codes: str | Iterable[str] = (), specialty_names: str | Iterable[str] = ()) -> Counselor:
     """A new account; AccountError if the input is refused or the username is taken."""
@@ -153,7 +147,7 @@ async def login(store: Store, name: str, password: str) -> LoginResult:
         # Read again inside the transaction (row lock on PostgreSQL) so concurrent failures all count.
         counselor = await session.scalar(select(Counselor).where(Counselor.id == found.id).with_for_update())
         moment = now()
-        locked_until = _aware(counselor.locked_until)
+        locked_until = utc(counselor.locked_until)
         if locked_until is not None and locked_until > moment:
             return LoginResult(None, counselor.id, locked=True)
         if locked_until is not None:  # a lockout that has run out: start counting again

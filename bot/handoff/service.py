@@ -20,7 +20,7 @@ from bot.handoff import office_hours, states
 from bot.handoff.errors import HandoffRefused
 from bot.replies import Reply
 from bot.store.database import Store
-from bot.store.models import Counselor, Handoff, LogEntry, Outgoing, PrivateNote, Transition, Worker, now
+from bot.store.models import Counselor, Handoff, LogEntry, Outgoing, PrivateNote, Transition, Worker, now, utc
 from content import formatting, notices
 from content.render import Renderer
 
@@ -82,10 +82,6 @@ class CannedReply:
     name: str
     title: str
     text: str
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def _codes(counselor: Counselor) -> set[str]:
@@ -196,7 +192,7 @@ class HandoffService:
             )).all()
         items = [
             QueueItem(h.id, worker_label(h.worker_id), h.language, h.priority, h.topic, h.state,
-                      _aware(h.created_at), name, h.language in codes)
+                      utc(h.created_at), name, h.language in codes)
             for h, name in rows
         ]
         return sorted(items, key=lambda i: (i.priority != URGENT, not i.matches, i.waiting_since))
@@ -215,8 +211,8 @@ class HandoffService:
         return ConversationView(
             handoff.id, worker_label(handoff.worker_id), handoff.language, handoff.state, handoff.priority,
             handoff.topic, handoff.counselor_id,
-            [Entry(e.direction, e.author, e.kind, e.text, e.language, _aware(e.created_at)) for e in entries],
-            [NoteView(n.text, _aware(n.created_at), name) for n, name in notes],
+            [Entry(e.direction, e.author, e.kind, e.text, e.language, utc(e.created_at)) for e in entries],
+            [NoteView(n.text, utc(n.created_at), name) for n, name in notes],
         )
 
     async def claim(self, handoff_id: int, counselor: Counselor) -> None:
@@ -328,7 +324,7 @@ class HandoffService:
         async with self.store.read() as session:
             rows = (await session.execute(select(Handoff).where(Handoff.state.in_(states.OPEN)))).scalars().all()
         for handoff in rows:
-            quiet = moment - _aware(handoff.last_activity_at)
+            quiet = moment - utc(handoff.last_activity_at)
             if handoff.state == states.ASSIGNED and quiet >= self.idle_after:
                 await self.resolve(handoff.id, None, "idle: back to the bot", notice=notices.COUNSELOR_AWAY)
             elif handoff.state == states.WAITING and quiet >= self.update_every and on_duty:

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING, Optional
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from bot.services import Services
 from content import formatting, notices
 from content.languages import LANGUAGES, SOURCE
+from content.render import Renderer
+
+if TYPE_CHECKING:  # the handler imports privacy_text; the services import the handler
+    from bot.services import Services
+
+
+def privacy_text(renderer: Renderer, language: Optional[str], retention_days: int) -> tuple[str, list[str]]:
+    """The title and the lines of the full privacy text, in `language`."""
+    days = formatting.number(retention_days, language)
+    text = renderer.text(language, "privacy", notices.PRIVACY_TEXT, days=days)
+    return renderer.text(language, "privacy", notices.PRIVACY_TITLE), text.split("\n")
 
 
 async def page(request: Request) -> Response:
@@ -17,10 +28,7 @@ async def page(request: Request) -> Response:
     language = request.path_params["language"]
     if language not in LANGUAGES:
         language = SOURCE
-    renderer = services.handoffs.renderer
-    title = renderer.text(language, "privacy", notices.PRIVACY_TITLE)
-    days = formatting.number(services.settings.retention_days, language)
-    lines = renderer.text(language, "privacy", notices.PRIVACY_TEXT, days=days).split("\n")
+    title, lines = privacy_text(services.handoffs.renderer, language, services.settings.retention_days)
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
     lang = language.split("@")[0]
     return HTMLResponse(

@@ -14,6 +14,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def utc(moment: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """A stored time as an aware UTC time (SQLite hands back naive ones even for timezone columns)."""
+    return moment.replace(tzinfo=dt.timezone.utc) if moment is not None and moment.tzinfo is None else moment
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 

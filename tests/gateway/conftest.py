@@ -97,12 +97,16 @@ class Gateway:
         with sqlite3.connect(self.database) as connection:
             return connection.execute(sql, params).fetchone()[0]
 
+    def worker_id(self, channel_user_id: str) -> str | None:
+        """The store's id of this platform user, or None when there is no such worker (any more)."""
+        with sqlite3.connect(self.database) as connection:
+            row = connection.execute("SELECT id FROM workers WHERE channel_user_id = ?",
+                                     (channel_user_id,)).fetchone()
+        return row[0] if row else None
+
     def worker_label(self, channel_user_id: str) -> str:
         """The pseudonym counselors see for this platform user."""
-        with sqlite3.connect(self.database) as connection:
-            worker_id = connection.execute("SELECT id FROM workers WHERE channel_user_id = ?",
-                                           (channel_user_id,)).fetchone()[0]
-        return worker_label(worker_id)
+        return worker_label(self.worker_id(channel_user_id))
 
 
 @pytest.fixture(scope="session")

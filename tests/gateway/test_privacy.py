@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import urllib.request
 
@@ -19,12 +18,6 @@ def tracker_events(engine, worker_id):
     url = f"{engine.url}/conversations/{worker_id}/tracker?token={engine.token}"
     with urllib.request.urlopen(url, timeout=10) as response:
         return json.loads(response.read())["events"]
-
-
-def worker_id(gateway, user):
-    with sqlite3.connect(gateway.database) as connection:
-        row = connection.execute("SELECT id FROM workers WHERE channel_user_id = ?", (user,)).fetchone()
-    return row[0] if row else None
 
 
 def test_first_contact_is_answered_then_asked_for_consent(gateway, line):
@@ -49,7 +42,7 @@ def test_a_worker_who_declines_still_gets_answers_and_nothing_is_kept(gateway, l
     assert line_texts(line, user, 2)[1].startswith(RESPONSES["utter_remittance"][0]["text"])
     press(line, gateway, user, "/goodbye")
     line_texts(line, user, 3)  # by now the previous event's data has been scrubbed
-    wid = worker_id(gateway, user)
+    wid = gateway.worker_id(user)
     assert gateway.count("SELECT count(*) FROM message_log WHERE worker_id = ?", wid) == 0
     assert gateway.count("SELECT count(*) FROM events WHERE worker_id = ? AND inbound LIKE '%money%'", wid) == 0
     assert "money" not in json.dumps(tracker_events(engine, wid))
@@ -72,15 +65,15 @@ def test_delete_my_data_asks_then_erases_everything_in_the_gateway_and_the_engin
     asked = line_messages(line, user, 2)[1]
     assert asked["text"] == translated("en", "notice", notices.DELETE_CONFIRM)
     assert [i["action"]["data"] for i in asked["quickReply"]["items"]] == ["/delete yes", "/delete no"]
-    wid = worker_id(gateway, user)
+    wid = gateway.worker_id(user)
     assert any(e.get("text") == "please delete my data" for e in tracker_events(engine, wid))
     press(line, gateway, user, "/delete yes")
     assert line_texts(line, user, 3)[2] == translated("en", "notice", notices.DELETED)
     for _ in range(100):
-        if worker_id(gateway, user) is None:
+        if gateway.worker_id(user) is None:
             break
         time.sleep(0.1)
-    assert worker_id(gateway, user) is None
+    assert gateway.worker_id(user) is None
     for table in ("events", "outbox", "message_log", "handoffs"):
         assert gateway.count(f"SELECT count(*) FROM {table} WHERE worker_id = ?", wid) == 0
     assert not [e for e in tracker_events(engine, wid) if e.get("event") == "user"]  # erased before the row
@@ -110,3 +103,11 @@ def test_a_flood_gets_one_polite_notice_and_every_message_an_answer(gateway, lin
     answers = [t for t in texts[1:] if t != slow]
     assert len(answers) == len(topics)  # nothing lost, in order
     assert all(a.startswith(RESPONSES[f"utter_{t}"][0]["text"]) for a, t in zip(answers, topics))
+
+
+def test_the_privacy_command_sends_the_full_text_in_the_chat(gateway, line):
+    user = line.new_user_id()
+    press(line, gateway, user, "/privacy")
+    text = line_texts(line, user, 1)[0]
+    title = translated("en", "privacy", notices.PRIVACY_TITLE)
+    assert text.startswith(title + "\n") and "/delete" in text and "90" in text
