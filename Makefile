@@ -92,18 +92,23 @@ eval: setup  ## train on nlu/, evaluate on tests/nlu_holdout/, next to Rasa's de
 
 test: test-engine test-gateway  ## run every test
 
-test-engine: validate train compile-catalogs  ## engine tests: data validation, tokenizer, data, REST channel, stories
+test-engine: validate train compile-catalogs  ## engine tests: data validation, tokenizer, data, REST channel, stores, stories
+	scripts/services
 	$(ENGINE_PY) -m pytest tests/engine
 	$(RASA) test core --stories tests/stories -m $(MODEL) --out results/stories \
 	  --fail-on-prediction-errors
 
-test-gateway: setup train compile-catalogs  ## gateway tests: language, the LINE and Telegram fakes, the store on SQLite and PostgreSQL, end to end through the real engine
+test-gateway: setup train compile-catalogs  ## gateway tests: language, the LINE and Telegram fakes, the store on SQLite and PostgreSQL, end to end through the real engine, production mode (PostgreSQL, Redis, 2 engines, 2 gateways)
 	scripts/services
-	$(GATEWAY_PY) -m pytest tests/fakes tests/gateway tests/console
+	$(GATEWAY_PY) -m pytest tests/fakes tests/gateway tests/console tests/production
 
-bench: setup  ## benchmarks (print their tables)
+bench: setup train compile-catalogs  ## benchmarks, about 15 minutes (print their tables): language, acknowledgement, latency, throughput and memory, faults
+	scripts/services
 	$(GATEWAY_PY) benchmarks/language.py
 	$(GATEWAY_PY) benchmarks/webhook_ack.py
+	$(GATEWAY_PY) benchmarks/latency.py
+	$(GATEWAY_PY) benchmarks/throughput.py
+	$(GATEWAY_PY) benchmarks/faults.py
 
 clean:  ## remove models, results and caches (keeps the environments)
 	rm -rf models results logs .rasa

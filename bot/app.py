@@ -22,8 +22,10 @@ from bot.channels.line import LineSender
 from bot.channels.telegram import TelegramSender
 from bot.config import Settings
 from bot.engine_client import EngineClient
+from bot.engine_stores_watch import StoresWatch
 from bot.handler import Handler
 from bot.handoff.service import HandoffService
+from bot.ownership import Ownership
 from bot.privacy import retention
 from bot.processor import Processor
 from bot.services import Services
@@ -35,7 +37,9 @@ log = logging.getLogger(__name__)
 
 
 async def health(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    """Alive (200). "degraded" when an engine keeps conversations in memory in production."""
+    watch = request.app.state.services.stores_watch
+    return JSONResponse({"status": "degraded" if watch.degraded else "ok", "engines": watch.reports})
 
 
 async def home(request: Request) -> Response:
@@ -54,7 +58,7 @@ def create_app(settings: Optional[Settings] = None) -> Starlette:
         database = connect(settings.database_url)
         await migrate(database)
         await asyncio.to_thread(language.warm_up)  # build the language model before the first message
-        engine = EngineClient(settings.engine_url, settings.engine_token)
+        engine = EngineClient(settings.engine_urls, settings.engine_token)
         senders: dict = {}
         line_sender = telegram_bot = None
         if settings.line_enabled:
@@ -69,10 +73,16 @@ def create_app(settings: Optional[Settings] = None) -> Starlette:
         handoffs = HandoffService(store, renderer, wake_delivery=lambda: processor.wake(),
                                   idle_after=dt.timedelta(minutes=settings.handoff_idle_minutes),
                                   update_every=dt.timedelta(minutes=settings.handoff_update_minutes))
-        processor = Processor(store, Handler(engine, renderer, handoffs, settings), senders, settings.one_moment_after)
-        services = Services(settings, store, processor, handoffs)
+        owners = Ownership(store)
+        await owners.start()
+        processor = Processor(store, Handler(engine, renderer, handoffs, settings), senders, owners,
+                              settings.one_moment_after)
+        stores_watch = StoresWatch(engine, settings.shared_stores, settings.engine_stores_check_seconds)
+        services = Services(settings, store, processor, handoffs, stores_watch)
         app.state.services = services
         tasks = [asyncio.create_task(processor.run(), name="processor"),
+                 asyncio.create_task(owners.run_heartbeat(), name="heartbeat"),
+                 asyncio.create_task(stores_watch.run(), name="engine stores"),
                  asyncio.create_task(handoffs.run_timers(), name="handoff timers"),
                  asyncio.create_task(retention.run_purges(
                      store, engine, dt.timedelta(days=settings.retention_days),
@@ -92,6 +102,8 @@ def create_app(settings: Optional[Settings] = None) -> Starlette:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            with contextlib.suppress(Exception):  # the store is gone: the others wait for the heartbeat to age
+                await owners.stop()
             if line_sender is not None:
                 await line_sender.close()
             if telegram_bot is not None:

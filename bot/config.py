@@ -15,7 +15,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = "sqlite+aiosqlite:///data/gateway.sqlite3"
-    engine_url: str = "http://127.0.0.1:5005"
+    engine_url: str = "http://127.0.0.1:5005"  # several engine processes: their URLs, comma-separated
     web_chat: Optional[bool] = None  # default: on only when no platform is configured (local use)
     line_channel_secret: Optional[str] = None
     line_channel_access_token: Optional[str] = None
@@ -30,6 +30,7 @@ class Settings:
     handoff_update_minutes: float = 10.0  # a waiting worker hears their place in line this often
     max_body_bytes: int = 1_000_000
     engine_token: Optional[str] = None  # the engine's HTTP API token (erasing a worker's tracker)
+    engine_stores_check_seconds: float = 30.0  # how often the engines are asked where they keep conversations
     retention_days: int = 90  # a worker's data is erased this long after their last message
     audit_retention_days: int = 365
 
@@ -39,6 +40,15 @@ class Settings:
         if self.web_chat is not None:
             return self.web_chat
         return not (self.line_enabled or self.telegram_enabled)
+
+    @property
+    def engine_urls(self) -> list[str]:
+        return [url.strip() for url in self.engine_url.split(",") if url.strip()]
+
+    @property
+    def shared_stores(self) -> bool:
+        """Production: the gateway store is PostgreSQL, so the engines must share their conversations too."""
+        return not self.database_url.startswith("sqlite")
 
     @property
     def line_enabled(self) -> bool:
@@ -74,6 +84,8 @@ class Settings:
             public_url=get("PUBLIC_URL"),
             one_moment_after=float(get("ONE_MOMENT_AFTER", str(defaults.one_moment_after))),
             engine_token=get("ENGINE_TOKEN"),
+            engine_stores_check_seconds=float(get("ENGINE_STORES_CHECK_SECONDS",
+                                                  str(defaults.engine_stores_check_seconds))),
             retention_days=int(get("RETENTION_DAYS", str(defaults.retention_days))),
             audit_retention_days=int(get("AUDIT_RETENTION_DAYS", str(defaults.audit_retention_days))),
             handoff_idle_minutes=float(get("HANDOFF_IDLE_MINUTES", str(defaults.handoff_idle_minutes))),

@@ -37,8 +37,11 @@ class Sender(Protocol):
     async def language_hint(self, event: Inbound) -> Optional[str]:
         """What the platform says about a new worker's language (LINE profile, Telegram language_code)."""
 
+    async def acknowledge(self, event: Inbound) -> None:
+        """Tell the platform the event was received, at once (Telegram: stop the pressed button's spinner)."""
+
     async def working(self, event: Inbound) -> None:
-        """Show the worker the bot is busy (LINE loading animation, Telegram typing)."""
+        """Show the worker the bot is busy (LINE loading animation, Telegram typing), when an answer takes a while."""
 
     async def send(self, batch: list[Reply], delivery: Delivery, index: int) -> None:
         """Send one batch: the replies from position `index` of an outbox row.

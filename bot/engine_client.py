@@ -1,11 +1,19 @@
-"""Talk to the dialogue engine over Rasa's REST channel (on loopback)."""
+"""Talk to the dialogue engine over Rasa's REST channel (on loopback or a private network).
+
+With several engine processes, each worker goes to one of them, chosen by rendezvous hashing on the
+worker id: Rasa's open-source Redis lock is not atomic, so two processes must not handle one
+conversation at once. Adding or removing a process moves only the workers that hash to it. A worker
+whose engine does not accept the connection (stopped, restarting, its machine off) goes to the next
+one in their order.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import httpx
 import yaml
@@ -16,6 +24,7 @@ from bot.replies import Reply
 
 
 DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
+CONNECT_SECONDS = 2.0  # an engine that does not accept the connection by then is skipped (nothing was sent)
 
 
 @functools.cache
@@ -47,23 +56,38 @@ def parse_answer(messages: list[dict[str, Any]]) -> EngineAnswer:
     return EngineAnswer(replies, handoffs[0] if handoffs else None, command)
 
 
+def ranked(worker_id: str, engines: Sequence[str]) -> list[str]:
+    """The engines in the order this worker tries them: the first one, unless it refuses connections."""
+    def weight(engine: str) -> bytes:
+        return hashlib.blake2b(f"{engine}\n{worker_id}".encode(), digest_size=8).digest()
+    return sorted(engines, key=weight, reverse=True)
+
+
 class EngineClient:
-    def __init__(self, url: str, token: Optional[str] = None, timeout: float = 120.0) -> None:
-        self._client = httpx.AsyncClient(base_url=url, timeout=timeout)
+    def __init__(self, urls: Sequence[str], token: Optional[str] = None, timeout: float = 120.0) -> None:
+        if not urls:
+            raise ValueError("no engine URL")
+        limits = httpx.Timeout(timeout, connect=CONNECT_SECONDS)
+        self._clients = {url: httpx.AsyncClient(base_url=url, timeout=limits) for url in urls}
         self._token = token
 
+    async def _request(self, worker_id: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send to the worker's engine, or the next one when it refuses the connection (nothing was sent)."""
+        for url in ranked(worker_id, list(self._clients)):
+            try:
+                return await self._clients[url].request(method, path, **kwargs)
+            except (httpx.ConnectError, httpx.ConnectTimeout):  # refused, or a machine that is off
+                continue
+            except httpx.HTTPError as error:
+                raise EngineUnavailable(type(error).__name__) from error
+        raise EngineUnavailable("ConnectError")
+
     async def ask(self, worker_id: str, text: str, language: str, channel: str) -> EngineAnswer:
-        try:
-            response = await self._client.post(
-                "/webhooks/rest/webhook",
-                json={
-                    "sender": worker_id,
-                    "message": text,
-                    "metadata": {"language": language, "channel": channel},
-                },
-            )
-        except httpx.HTTPError as error:
-            raise EngineUnavailable(type(error).__name__) from error
+        response = await self._request(worker_id, "POST", "/webhooks/rest/webhook", json={
+            "sender": worker_id,
+            "message": text,
+            "metadata": {"language": language, "channel": channel},
+        })
         if response.status_code >= 500 or response.status_code == 429:
             raise EngineUnavailable(f"HTTP {response.status_code}", failed=response.status_code >= 500)
         response.raise_for_status()
@@ -80,25 +104,53 @@ class EngineClient:
     async def forget(self, worker_id: str) -> bool:
         """Erase the worker's conversation in the engine's tracker store (Rasa's HTTP API, on loopback).
 
-        It replaces the tracker's events with none, which erases them in Rasa's default (in-memory)
-        tracker store; a shared tracker store in production needs its own erasure (see README).
+        It replaces the tracker's events with none: Rasa's in-memory tracker store forgets them, and the
+        production SQL store deletes them (engine_stores/sql.py). Rasa answers 200 even when its
+        tracker store failed (it falls back to memory), so the erasure counts only if the engine's
+        count of fall-backs did not move meanwhile; otherwise it is tried again later.
         """
         if not self._token:
             return False
-        try:
-            response = await self._client.put(
-                f"/conversations/{worker_id}/tracker/events", params={"token": self._token}, json=[]
-            )
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200
+        for url in ranked(worker_id, list(self._clients)):
+            client = self._clients[url]
+            try:
+                before = await self._fallbacks(client)
+                response = await client.put(f"/conversations/{worker_id}/tracker/events",
+                                            params={"token": self._token}, json=[])
+                after = await self._fallbacks(client)
+            except (httpx.ConnectError, httpx.ConnectTimeout):
+                continue
+            except httpx.HTTPError:
+                return False
+            return response.status_code == 200 and before is not None and after == before
+        return False
+
+    @staticmethod
+    async def _fallbacks(client: httpx.AsyncClient) -> Optional[int]:
+        response = await client.get("/webhooks/stores/health", timeout=5.0)
+        return response.json().get("fallbacks") if response.status_code == 200 else None
 
     async def ready(self) -> bool:
-        """Is the engine answering? (Rasa's root route: no model or tracker involved.)"""
-        try:
-            return (await self._client.get("/", timeout=2.0)).status_code == 200
-        except httpx.HTTPError:
-            return False
+        """Is an engine answering? (Rasa's root route: no model or tracker involved.)"""
+        for client in self._clients.values():
+            try:
+                if (await client.get("/", timeout=2.0)).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                continue
+        return False
+
+    async def stores(self) -> dict[str, dict[str, Any]]:
+        """Each engine's report of the tracker and lock store it really uses (engine_stores/health.py)."""
+        reports: dict[str, dict[str, Any]] = {}
+        for url, client in self._clients.items():
+            try:
+                response = await client.get("/webhooks/stores/health", timeout=5.0)
+                reports[url] = response.json() if response.status_code == 200 else {"ready": False}
+            except (httpx.HTTPError, ValueError):
+                reports[url] = {"ready": False}
+        return reports
 
     async def close(self) -> None:
-        await self._client.aclose()
+        for client in self._clients.values():
+            await client.aclose()

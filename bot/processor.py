@@ -7,7 +7,8 @@ just slow, gets a "one moment" note once. The event is marked done in the same t
 writes its replies to the outbox and the message log; then the outbox is sent. After a crash,
 pending events and unsent replies are still in the store and are picked up at start. Telegram has
 no idempotency key, so a crash between sending and recording it can repeat one message; LINE
-pushes carry a retry key and are never doubled.
+pushes carry a retry key and are never doubled. With several gateway processes, a worker's
+messages are handled by one process at a time, the worker's owner (bot/ownership.py).
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
-from typing import Mapping, Optional
+from dataclasses import dataclass
+from typing import Literal, Mapping, Optional, Union
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from bot import inbound as kinds, router
+from bot import inbound as kinds, intake, router
 from bot.delivery import Delivery, RetryLater, Sender, Undeliverable
 from bot.engine_client import EngineUnavailable
 from bot.handler import Handler
 from bot.inbound import Inbound
+from bot.ownership import Ownership
 from bot.privacy import erasure
 from bot.replies import Reply
 from bot.store.database import Store
@@ -36,12 +39,27 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 PROBE_SECONDS = 1.0
 RETRY_SECONDS = (0.5, 1, 2, 4, 8)  # then every 8 s
+WORKING_AFTER = 1.0  # seconds before "typing..." is shown: a quick answer needs none (and saves a call)
 MAX_FAILURES = 3  # an event that fails this often for another reason than the engine gets an apology
 MAX_PARALLEL = 32  # workers handled at the same time
 LOG_READ_CHANNELS = frozenset({"web"})  # no platform to send to: the page reads the outbox itself
 FLOOD_MESSAGES = 8  # more than this many messages from one worker ...
 FLOOD_WINDOW = dt.timedelta(seconds=10)  # ... in this long is a flood: one polite notice, nothing dropped
 FLOOD_QUIET = dt.timedelta(minutes=1)  # at most one such notice per minute
+
+
+class Fenced(Exception):
+    """This process no longer owns the worker (its heartbeat lapsed): nothing it decided is recorded."""
+
+
+@dataclass
+class Work:
+    """What a worker's queue holds next: replies not yet sent, then the oldest pending event."""
+
+    worker: Worker
+    unsent: list[Outgoing]
+    event: Optional[Event]
+    recent: int  # the worker's events in the last FLOOD_WINDOW
 
 
 def backoff(attempt: int) -> float:
@@ -54,22 +72,30 @@ class Processor:
         store: Store,
         handler: Handler,
         senders: Mapping[str, Sender],
+        owners: Ownership,
         one_moment_after: float = 4.0,
     ) -> None:
         self.store = store
+        self.owners = owners
         self.handler = handler
         self.senders = senders
         self.one_moment_after = one_moment_after
         self._wake = asyncio.Event()
         self._busy: dict[str, asyncio.Task] = {}
+        self._again: set[str] = set()  # workers whose running queue got a new event
         self._slots = asyncio.Semaphore(MAX_PARALLEL)
         self._engine_up = asyncio.Event()
         self._engine_up.set()
         self._probe: Optional[asyncio.Task] = None
 
     def wake(self) -> None:
-        """New events are stored: look now rather than at the next poll."""
+        """Replies were queued (a counselor, a timer): look now rather than at the next poll."""
         self._wake.set()
+
+    async def receive(self, events: list[Inbound]) -> None:
+        """Store the events before the webhook is acknowledged; start at once on the workers this process owns."""
+        for worker_id in await intake.store(self.store, events, self.owners):
+            self._start(worker_id, claimed=True)
 
     async def run(self) -> None:
         try:
@@ -93,25 +119,43 @@ class Processor:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def dispatch(self) -> None:
-        async with self.store.read() as session:
-            waiting = set((await session.execute(
-                select(Event.worker_id).where(Event.status == "pending").distinct()
-            )).scalars())
-            waiting |= set((await session.execute(
-                select(Outgoing.worker_id).where(Outgoing.sent_at.is_(None)).distinct()
-            )).scalars())
-        for worker_id in waiting - self._busy.keys():
-            self._busy[worker_id] = asyncio.create_task(self._drain(worker_id))
+        for worker_id in await self._waiting():
+            self._start(worker_id)
 
-    async def _drain(self, worker_id: str) -> None:
+    def _start(self, worker_id: str, claimed: bool = False) -> None:
+        if worker_id in self._busy:
+            self._again.add(worker_id)  # its queue is being worked through: it looks again before stopping
+        else:
+            self._busy[worker_id] = asyncio.create_task(self._drain(worker_id, claimed))
+
+    async def _waiting(self) -> set[str]:
+        """Workers with pending events or unsent replies."""
+        events = select(Event.worker_id).where(Event.status == "pending").distinct()
+        replies = select(Outgoing.worker_id).where(Outgoing.sent_at.is_(None)).distinct()
+        async with self.store.read() as session:
+            return set((await session.execute(events)).scalars()) | set((await session.execute(replies)).scalars())
+
+    async def _drain(self, worker_id: str, claimed: bool) -> None:
+        """Send the worker's unsent replies and handle their events in order, while this process owns them."""
         try:
             async with self._slots:
+                if not (claimed or await self.owners.claim(worker_id)):
+                    return  # another gateway process is working through this worker's queue
                 while True:
-                    await self._deliver(worker_id)
-                    event_id = await self._next_event(worker_id)
-                    if event_id is None:
+                    self._again.discard(worker_id)
+                    work = await self._next(worker_id)
+                    if work.worker is None:
+                        return  # erased meanwhile
+                    for row in work.unsent:
+                        if not await self._deliver_row(work.worker, row):
+                            return  # its channel is switched off here: the poll tries again
+                    if work.event is not None and not await self._process(work):
+                        return  # fenced: another process took the worker over
+                    if worker_id not in self._again and await self.owners.release_if_idle(worker_id):
+                        if worker_id not in self._again:  # (one received while letting go: ours again)
+                            return
+                    if not await self.owners.claim(worker_id):  # more came meanwhile: still ours, unless taken
                         return
-                    await self._process(event_id)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -119,48 +163,88 @@ class Processor:
         finally:
             self._busy.pop(worker_id, None)
 
-    async def _next_event(self, worker_id: str) -> Optional[int]:
+    async def _next(self, worker_id: str) -> Work:
+        """One read for the next step: unsent replies first, then the oldest pending event."""
         async with self.store.read() as session:
-            return (await session.execute(
-                select(Event.id).where(Event.worker_id == worker_id, Event.status == "pending")
+            worker = await session.get(Worker, worker_id)
+            unsent = (await session.execute(
+                select(Outgoing).where(Outgoing.worker_id == worker_id, Outgoing.sent_at.is_(None))
+                .order_by(Outgoing.id)
+            )).scalars().all()
+            event = (await session.execute(
+                select(Event).where(Event.worker_id == worker_id, Event.status == "pending")
                 .order_by(Event.id).limit(1)
             )).scalar_one_or_none()
+            recent = 0 if event is None else (await session.execute(
+                select(func.count()).select_from(Event).where(
+                    Event.worker_id == worker_id, Event.received_at >= now() - FLOOD_WINDOW))).scalar_one()
+        return Work(worker, list(unsent), event, recent)
 
-    async def _process(self, event_id: int) -> None:
-        async with self.store.read() as session:
-            event = await session.get(Event, event_id)
-            worker = await session.get(Worker, event.worker_id)
+    async def _process(self, work: Work) -> bool:
+        """Answer one event; False when another process owns the worker now (nothing was recorded)."""
+        event, worker = work.event, work.worker
         inbound = Inbound.from_dict(event.inbound)
         sender = self.senders.get(inbound.channel)
+        answered = asyncio.Event()
+        courtesy: Optional[asyncio.Task] = None
         if sender is not None and inbound.kind != kinds.GROUP:
-            try:
-                if worker.language is None:
-                    inbound = dataclasses.replace(inbound, language_hint=await sender.language_hint(inbound))
-                await sender.working(inbound)
-            except Exception:  # a courtesy (typing, profile): never a reason to fail the event
-                log.warning("typing indicator or profile lookup failed", exc_info=True)
-        async with self.store.read() as session:  # a counselor may have resolved or claimed meanwhile
-            worker.mode = (await session.get(Worker, worker.id)).mode
+            if worker.language is None:
+                inbound = dataclasses.replace(inbound, language_hint=await self._hint(sender, inbound))
+            courtesy = asyncio.create_task(self._courtesies(sender, inbound, answered))
+        if work.unsent or worker.language is None:  # time went by on the platform: a counselor may have claimed
+            async with self.store.read() as session:
+                worker.mode = (await session.execute(select(Worker.mode).where(Worker.id == worker.id))).scalar_one()
         waited = (now() - utc(event.received_at)).total_seconds()
-        note = asyncio.create_task(self._one_moment_after(event_id, worker, self.one_moment_after - waited))
+        # The note is for an answer still being worked out: one that waited in line but is answered at
+        # once needs none (and under a burst, notes would double the work and the line would grow).
+        delay = max(self.one_moment_after - waited, WORKING_AFTER)
+        note = asyncio.create_task(self._one_moment_after(event.id, worker, delay))
         try:
-            replies = await self._answer(event_id, worker, inbound)
+            replies = await self._answer(event.id, worker, inbound)
         finally:
+            answered.set()
             note.cancel()
             await asyncio.gather(note, return_exceptions=True)
-        if await self._flooding(worker):
+        if self._flooding(worker, work.recent):
             replies = [self.handler.notice(worker, notices.SLOW_DOWN), *replies]
-        await self._finish(event_id, worker, inbound, replies)
+        row = await self._finish(event.id, worker, inbound, replies)
+        if row is False:
+            return False
+        if courtesy is not None:
+            await courtesy  # never after the answer: "typing..." would stay on
+        if row is not None and row.attempts:
+            await self._deliver_row(worker, row, counted=True)
+        elif row is not None:
+            await self._deliver(worker.id)  # older replies are waiting: in order
         if router.route(worker) == router.HUMAN:
             await self.handler.handoffs.notify()  # the console shows the worker's new message
         await self._after_delivery(worker)
+        return True
 
-    async def _flooding(self, worker: Worker) -> bool:
+    @staticmethod
+    async def _hint(sender: Sender, inbound: Inbound) -> Optional[str]:
+        try:
+            return await sender.language_hint(inbound)
+        except Exception:  # a courtesy: never a reason to fail the event
+            log.warning("profile lookup failed", exc_info=True)
+            return None
+
+    @staticmethod
+    async def _courtesies(sender: Sender, inbound: Inbound, answered: asyncio.Event) -> None:
+        """Acknowledge at once; show "typing..." only if the answer is not ready after WORKING_AFTER s."""
+        try:
+            await sender.acknowledge(inbound)
+            try:
+                await asyncio.wait_for(answered.wait(), WORKING_AFTER)
+            except asyncio.TimeoutError:
+                await sender.working(inbound)
+        except Exception:  # a courtesy: never a reason to fail the event
+            log.warning("acknowledgement or typing indicator failed", exc_info=True)
+
+    @staticmethod
+    def _flooding(worker: Worker, recent: int) -> bool:
         """Many messages in a short time: say once that all of them will be answered, in order."""
         moment = now()
-        async with self.store.read() as session:
-            recent = (await session.execute(select(func.count()).select_from(Event).where(
-                Event.worker_id == worker.id, Event.received_at >= moment - FLOOD_WINDOW))).scalar_one()
         noticed = worker.slowed_down_at is not None and moment - utc(worker.slowed_down_at) < FLOOD_QUIET
         if recent <= FLOOD_MESSAGES or noticed:
             return False
@@ -221,13 +305,33 @@ class Processor:
             session.add(self._outgoing(event, worker, [note]))
         await self._deliver(worker.id)
 
-    async def _finish(self, event_id: int, worker: Worker, inbound: Inbound, replies: list[Reply]) -> None:
+    async def _finish(self, event_id: int, worker: Worker, inbound: Inbound,
+                      replies: list[Reply]) -> Union[Outgoing, None, Literal[False]]:
+        """Record the event as done with its replies (the outbox row returned, sent next), in one transaction.
+
+        False, and nothing recorded, when this process no longer owns the worker: its heartbeat
+        lapsed and another process took over (and answers the event itself).
+        """
+        try:
+            return await self._record_answer(event_id, worker, inbound, replies)
+        except Fenced:
+            log.warning("another gateway process took the worker over: its answer stands")
+            return False
+
+    async def _record_answer(self, event_id: int, worker: Worker, inbound: Inbound,
+                             replies: list[Reply]) -> Optional[Outgoing]:
         async with self.store.write() as session:
+            # Only the worker's owner records the answer; mode belongs to the handoff service, the rest is
+            # what handling this event decided.
+            mode = (await session.execute(
+                update(Worker).where(Worker.id == worker.id, Worker.owner == self.owners.process_id)
+                .values(language=worker.language, consent=worker.consent, last_seen_at=now(),
+                        erase_requested=worker.erase_requested, slowed_down_at=worker.slowed_down_at)
+                .returning(Worker.mode))).scalar_one_or_none()
+            if mode is None:
+                raise Fenced()
+            worker.mode = mode
             event = await session.get(Event, event_id)
-            stored = await session.get(Worker, worker.id)
-            # mode belongs to the handoff service; the rest is what handling this event decided
-            stored.language, stored.consent, stored.last_seen_at = worker.language, worker.consent, now()
-            stored.erase_requested, stored.slowed_down_at = worker.erase_requested, worker.slowed_down_at
             event.status, event.processed_at = "done", now()
             if worker.consent != "declined" or router.route(worker) == router.HUMAN:
                 session.add(LogEntry(worker_id=worker.id, direction="in", author="worker", kind=inbound.kind,
@@ -235,16 +339,24 @@ class Processor:
                 for reply in replies:
                     session.add(LogEntry(worker_id=worker.id, direction="out", author="bot", kind="text",
                                          text=reply.text, language=worker.language))
-            if replies:
-                session.add(self._outgoing(event, worker, replies, to=inbound.chat_id))
+            if not replies:
+                return None
+            older = (await session.execute(select(Outgoing.id).where(
+                Outgoing.worker_id == worker.id, Outgoing.sent_at.is_(None)).limit(1))).first() is not None
+            # Unless older replies wait, it is sent right after the commit: counted as attempted now
+            # (saves a write before sending).
+            row = self._outgoing(event, worker, replies, to=inbound.chat_id, attempts=0 if older else 1)
+            session.add(row)
+        return row
 
-    def _outgoing(self, event: Event, worker: Worker, replies: list[Reply], to: Optional[str] = None) -> Outgoing:
+    def _outgoing(self, event: Event, worker: Worker, replies: list[Reply], to: Optional[str] = None,
+                  attempts: int = 0) -> Outgoing:
         inbound = Inbound.from_dict(event.inbound)
         token = None if event.reply_token_used else inbound.reply_token
         event.reply_token_used = event.reply_token_used or token is not None
         return Outgoing(worker_id=worker.id, event_id=event.id, messages={"replies": [r.to_dict() for r in replies]},
                         reply_token=token, reply_token_expires=inbound.reply_token_expires if token else None,
-                        to=to or inbound.chat_id)
+                        to=to or inbound.chat_id, attempts=attempts)
 
     async def _deliver(self, worker_id: str) -> None:
         """Send the worker's unsent replies, oldest first; progress is saved after each platform call."""
@@ -255,20 +367,26 @@ class Processor:
             )).scalars().all()
             worker = await session.get(Worker, worker_id)
         for row in rows:
-            await self._deliver_row(worker, row)
+            if not await self._deliver_row(worker, row):
+                return
 
-    async def _deliver_row(self, worker: Worker, row: Outgoing) -> None:
+    async def _deliver_row(self, worker: Worker, row: Outgoing, counted: bool = False) -> bool:
+        """Send one outbox row from where it stopped; `counted`: its attempt is already recorded.
+
+        False when it could not be tried: its channel is switched off in this process (kept until back).
+        """
         replies = [Reply.from_dict(r) for r in row.messages["replies"]]
         if worker.channel in LOG_READ_CHANNELS:
-            await self._record_progress(row.id, len(replies))
-            return
+            await self._record_progress(row.id, len(replies), len(replies))
+            return True
         sender = self.senders.get(worker.channel)
-        if sender is None:  # the channel is switched off: keep the replies until it is back
+        if sender is None:
             log.warning("no sender for channel %s: replies kept", worker.channel)
-            return
+            return False
         delivery = Delivery(worker.channel_user_id, row.retry_key, row.reply_token, row.reply_token_expires, row.to,
-                            tried_before=row.attempts > 0)
-        await self._record_progress(row.id, row.sent_count)  # counts the attempt before it is made
+                            tried_before=row.attempts > (1 if counted else 0))
+        if not counted:
+            await self._record_progress(row.id, row.sent_count, len(replies))  # counts the attempt before it is made
         sent, attempt = row.sent_count, 0
         while sent < len(replies):
             batch = replies[sent:sent + sender.batch_size]
@@ -283,12 +401,12 @@ class Processor:
             except Undeliverable as error:
                 log.warning("delivery refused for good: %s", error)
                 sent = len(replies)
-            await self._record_progress(row.id, sent)
+            await self._record_progress(row.id, sent, len(replies))
+        return True
 
-    async def _record_progress(self, row_id: int, sent: int) -> None:
-        async with self.store.write() as session:
-            row = await session.get(Outgoing, row_id)
-            row.sent_count, row.attempts = sent, row.attempts + 1
-            if sent >= len(row.messages["replies"]):
-                row.sent_at = now()
+    async def _record_progress(self, row_id: int, sent: int, total: int) -> None:
+        values: dict = {"sent_count": sent, "attempts": Outgoing.attempts + 1}
+        if sent >= total:
+            values["sent_at"] = now()
+        await self.store.run(update(Outgoing).where(Outgoing.id == row_id).values(**values))
 

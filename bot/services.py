@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.engine_stores_watch import StoresWatch
 from bot.handoff.service import HandoffService
 from bot.processor import Processor
 from bot.store.database import Store
@@ -16,3 +17,4 @@ class Services:
     store: Store
     processor: Processor
     handoffs: HandoffService
+    stores_watch: StoresWatch

@@ -8,7 +8,6 @@ import logging
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
-from bot import intake
 from bot.channels.telegram import to_inbound
 from bot.services import Services
 
@@ -39,8 +38,7 @@ async def poll_updates(bot: Bot, services: Services) -> None:
         events = [e for e in (to_inbound(u.to_dict()) for u in updates) if e is not None]
         try:
             if events:
-                await intake.store(services.store, events)
-                services.processor.wake()
+                await services.processor.receive(events)
         except Exception:  # the store is unavailable: fetch the same updates again (offset unchanged)
             log.exception("could not store Telegram updates")
             await asyncio.sleep(2)

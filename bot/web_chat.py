@@ -15,7 +15,7 @@ from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from bot import inbound as kinds, intake
+from bot import inbound as kinds
 from bot.inbound import Inbound
 from bot.services import Services
 from bot.webhooks import read_body
@@ -53,8 +53,7 @@ async def send(request: Request) -> Response:
     key = _conversation(body.get("id")) or str(uuid.uuid4())
     kind = kinds.CHOICE if text.startswith("/") else kinds.TEXT
     hint = request.headers.get("accept-language", "").split(",")[0] or None
-    await intake.store(services.store, [Inbound(CHANNEL, user, key, kind, text=text, language_hint=hint)])
-    services.processor.wake()
+    await services.processor.receive([Inbound(CHANNEL, user, key, kind, text=text, language_hint=hint)])
     return JSONResponse({"stored": True}, status_code=202)
 
 

@@ -12,7 +12,6 @@ import logging
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from bot import intake
 from bot.channels import line, telegram
 from bot.services import Services
 
@@ -48,8 +47,7 @@ async def line_webhook(request: Request) -> Response:
         return PlainTextResponse("invalid body", status_code=400)
     events = line.parse(payload)
     if events:
-        await intake.store(services.store, events)
-        services.processor.wake()
+        await services.processor.receive(events)
     return PlainTextResponse("OK")
 
 
@@ -68,6 +66,5 @@ async def telegram_webhook(request: Request) -> Response:
         return PlainTextResponse("invalid body", status_code=400)
     event = telegram.to_inbound(update) if isinstance(update, dict) else None
     if event is not None:
-        await intake.store(services.store, [event])
-        services.processor.wake()
+        await services.processor.receive([event])
     return JSONResponse({"ok": True})

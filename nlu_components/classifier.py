@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
+import numpy as np
 import skops.io as sio
 
 from rasa.engine.graph import ExecutionContext
@@ -79,6 +80,11 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
                 raise ValueError(f"refusing to load {path}: unexpected types {sorted(unexpected)}")
             component = cls(config, execution_context.node_name, model_storage, resource)
             component.clf = sio.load(path, trusted=TRUSTED_TYPES)
+        logistic = component.clf.named_steps["logistic"]
+        # scikit-learn computes X @ coef_.T; with coef_ in C order, scipy copies the transposed
+        # (features x intents) matrix at every message: 50 ms each. In Fortran order the transpose is
+        # already contiguous (0.2 ms). Same numbers, same answers.
+        logistic.coef_ = np.asfortranarray(logistic.coef_)
         return component
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -132,6 +132,9 @@ class LineSender:
         except (ApiException, aiohttp.ClientError, TimeoutError):
             return None
 
+    async def acknowledge(self, event: Inbound) -> None:
+        """LINE needs nothing: the webhook's 200 is the acknowledgement."""
+
     async def working(self, event: Inbound) -> None:
         try:
             await self._api.show_loading_animation(

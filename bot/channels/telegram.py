@@ -95,13 +95,19 @@ class TelegramSender:
     async def language_hint(self, event: Inbound) -> Optional[str]:
         return event.language_hint  # language_code comes with every update
 
+    async def acknowledge(self, event: Inbound) -> None:
+        if not event.callback_id:
+            return
+        try:
+            await self.bot.answer_callback_query(event.callback_id)
+        except TelegramError as error:
+            log.debug("callback answer refused: %s", type(error).__name__)
+
     async def working(self, event: Inbound) -> None:
         try:
-            if event.callback_id:
-                await self.bot.answer_callback_query(event.callback_id)
             await self.bot.send_chat_action(int(event.user_id), ChatAction.TYPING)
         except TelegramError as error:
-            log.debug("typing or callback answer refused: %s", type(error).__name__)
+            log.debug("typing refused: %s", type(error).__name__)
 
     async def send(self, batch: list[Reply], delivery: Delivery, index: int) -> None:
         chat_id = int(delivery.to or delivery.user_id)

@@ -43,6 +43,17 @@ class Worker(Base):
     slowed_down_at: Mapped[Optional[dt.datetime]] = mapped_column()  # the last "you are sending fast" notice
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=now)
+    owner: Mapped[Optional[str]] = mapped_column(String(36))  # the gateway process handling their messages
+
+
+class GatewayProcess(Base):
+    """A running gateway process; it owns the workers it is handling while its heartbeat is fresh."""
+
+    __tablename__ = "gateway_processes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(default=now)
+    seen_at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
 
 
 class Event(Base):

@@ -152,7 +152,7 @@ def services(store: Store, handoffs: Optional[HandoffService] = None, public_url
     """The gateway's Services for the console: the real store and handoff service. The processor is
     left out: the console never uses it (it is the engine and LINE/Telegram side)."""
     return Services(settings=Settings(public_url=public_url), store=store, processor=None,  # type: ignore[arg-type]
-                    handoffs=handoffs or HandoffService(store, RENDERER))
+                    handoffs=handoffs or HandoffService(store, RENDERER), stores_watch=None)  # type: ignore[arg-type]
 
 
 def build(store: Store, handoffs: Optional[HandoffService] = None, public_url: Optional[str] = None,

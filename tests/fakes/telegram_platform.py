@@ -43,7 +43,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import httpx
 import uvicorn
@@ -341,6 +341,7 @@ class FakeTelegram:
 
         # records
         self._sent: list[SentMessage] = []
+        self.listeners: list[Callable[[SentMessage], None]] = []  # called (in the fake's thread) for each message sent
         self._edits: list[SentMessage] = []
         self._deleted: list[tuple[int, int]] = []
         self._chat_actions: list[tuple[int, str]] = []
@@ -1097,17 +1098,18 @@ class FakeTelegram:
             if markup is not None and "inline_keyboard" in markup and markup["inline_keyboard"]:
                 message["reply_markup"] = {"inline_keyboard": markup["inline_keyboard"]}
             self._messages[(chat_id, message_id)] = message
-            self._sent.append(
-                SentMessage(
-                    chat_id=chat_id,
-                    text=text,
-                    reply_markup=markup,
-                    at=time.monotonic(),
-                    message_id=message_id,
-                    parse_mode=parse_mode or None,
-                    reply_to_message_id=reply_to if replied is not None else None,
-                )
+            entry = SentMessage(
+                chat_id=chat_id,
+                text=text,
+                reply_markup=markup,
+                at=time.monotonic(),
+                message_id=message_id,
+                parse_mode=parse_mode or None,
+                reply_to_message_id=reply_to if replied is not None else None,
             )
+            self._sent.append(entry)
+            for listener in self.listeners:
+                listener(entry)
             self._changed.notify_all()
             return json.loads(json.dumps(message))
 

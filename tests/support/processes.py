@@ -47,8 +47,15 @@ class Process:
     popen: Optional[subprocess.Popen] = None
 
     def start(self) -> "Process":
+        return self.launch().wait_until_up()
+
+    def launch(self) -> "Process":
+        """Start the process without waiting for it (start several, then wait for each)."""
         self.popen = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log.open("a"),
                                       stderr=subprocess.STDOUT)
+        return self
+
+    def wait_until_up(self) -> "Process":
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.popen.poll() is not None:
@@ -57,6 +64,16 @@ class Process:
                 return self
             time.sleep(0.3)
         raise RuntimeError(f"{self.name} did not start in {STARTUP_SECONDS} s:\n{self.log.read_text()[-3000:]}")
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @property
+    def url(self) -> str:
+        """Where the process serves (its health check's scheme, host and port)."""
+        scheme, _, rest = self.health_url.partition("://")
+        return f"{scheme}://{rest.split('/')[0]}"
 
     def stop(self, kill: bool = False) -> None:
         if self.popen is None or self.popen.poll() is not None:
