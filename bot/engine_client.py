@@ -125,10 +125,18 @@ class EngineClient:
             return response.status_code == 200 and before is not None and after == before
         return False
 
+    @classmethod
+    async def _fallbacks(cls, client: httpx.AsyncClient) -> Optional[int]:
+        return (await cls._report(client)).get("fallbacks")
+
     @staticmethod
-    async def _fallbacks(client: httpx.AsyncClient) -> Optional[int]:
-        response = await client.get("/webhooks/stores/health", timeout=5.0)
-        return response.json().get("fallbacks") if response.status_code == 200 else None
+    async def _report(client: httpx.AsyncClient) -> dict[str, Any]:
+        """One engine's report of the tracker and lock store it really uses (engine_stores/health.py)."""
+        try:
+            response = await client.get("/webhooks/stores/health", timeout=5.0)
+            return response.json() if response.status_code == 200 else {"ready": False}
+        except (httpx.HTTPError, ValueError):
+            return {"ready": False}
 
     async def ready(self) -> bool:
         """Is an engine answering? (Rasa's root route: no model or tracker involved.)"""
@@ -141,15 +149,8 @@ class EngineClient:
         return False
 
     async def stores(self) -> dict[str, dict[str, Any]]:
-        """Each engine's report of the tracker and lock store it really uses (engine_stores/health.py)."""
-        reports: dict[str, dict[str, Any]] = {}
-        for url, client in self._clients.items():
-            try:
-                response = await client.get("/webhooks/stores/health", timeout=5.0)
-                reports[url] = response.json() if response.status_code == 200 else {"ready": False}
-            except (httpx.HTTPError, ValueError):
-                reports[url] = {"ready": False}
-        return reports
+        """Each engine's report of the stores it really uses."""
+        return {url: await self._report(client) for url, client in self._clients.items()}
 
     async def close(self) -> None:
         for client in self._clients.values():

@@ -66,8 +66,11 @@ class Ownership:
     async def release_if_idle(self, worker_id: str) -> bool:
         """Let the worker go unless events or replies of theirs are waiting; True when let go.
 
-        One statement: an event another process stores meanwhile is either seen here (and the worker
-        kept), or stored after the release (and that process claims the worker itself).
+        One statement. An event another process stores meanwhile is mostly either seen here (the
+        worker kept) or stored after the release (that process claims the worker itself). On
+        PostgreSQL, a release that waited for that process's row lock checks for waiting events as
+        they were before it waited, so it may let go of a worker with a new event that nobody
+        claimed; the next poll (POLL_SECONDS, 1 s) of any process picks it up.
         """
         waiting_event = select(Event.id).where(Event.worker_id == worker_id, Event.status == "pending").exists()
         unsent_reply = select(Outgoing.id).where(Outgoing.worker_id == worker_id, Outgoing.sent_at.is_(None)).exists()

@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 from typing import Literal, Mapping, Optional, Union
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from bot import inbound as kinds, intake, router
 from bot.delivery import Delivery, RetryLater, Sender, Undeliverable
@@ -60,6 +60,11 @@ class Work:
     unsent: list[Outgoing]
     event: Optional[Event]
     recent: int  # the worker's events in the last FLOOD_WINDOW
+
+
+def unsent_replies(worker_id: str) -> Select:
+    """The worker's outbox rows not yet (all) delivered, oldest first."""
+    return select(Outgoing).where(Outgoing.worker_id == worker_id, Outgoing.sent_at.is_(None)).order_by(Outgoing.id)
 
 
 def backoff(attempt: int) -> float:
@@ -167,10 +172,7 @@ class Processor:
         """One read for the next step: unsent replies first, then the oldest pending event."""
         async with self.store.read() as session:
             worker = await session.get(Worker, worker_id)
-            unsent = (await session.execute(
-                select(Outgoing).where(Outgoing.worker_id == worker_id, Outgoing.sent_at.is_(None))
-                .order_by(Outgoing.id)
-            )).scalars().all()
+            unsent = (await session.execute(unsent_replies(worker_id))).scalars().all()
             event = (await session.execute(
                 select(Event).where(Event.worker_id == worker_id, Event.status == "pending")
                 .order_by(Event.id).limit(1)
@@ -341,8 +343,7 @@ class Processor:
                                          text=reply.text, language=worker.language))
             if not replies:
                 return None
-            older = (await session.execute(select(Outgoing.id).where(
-                Outgoing.worker_id == worker.id, Outgoing.sent_at.is_(None)).limit(1))).first() is not None
+            older = (await session.execute(unsent_replies(worker.id).limit(1))).first() is not None
             # Unless older replies wait, it is sent right after the commit: counted as attempted now
             # (saves a write before sending).
             row = self._outgoing(event, worker, replies, to=inbound.chat_id, attempts=0 if older else 1)
@@ -361,10 +362,7 @@ class Processor:
     async def _deliver(self, worker_id: str) -> None:
         """Send the worker's unsent replies, oldest first; progress is saved after each platform call."""
         async with self.store.read() as session:
-            rows = (await session.execute(
-                select(Outgoing).where(Outgoing.worker_id == worker_id, Outgoing.sent_at.is_(None))
-                .order_by(Outgoing.id)
-            )).scalars().all()
+            rows = (await session.execute(unsent_replies(worker_id))).scalars().all()
             worker = await session.get(Worker, worker_id)
         for row in rows:
             if not await self._deliver_row(worker, row):

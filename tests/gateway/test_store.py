@@ -99,6 +99,14 @@ async def test_retention_erases_quiet_workers_and_old_audit_entries(store):
     await engine.close()
 
 
+async def processes(store, count: int = 2) -> list[Ownership]:
+    """Gateway processes sharing the store, started (heartbeat rows written)."""
+    owners = [Ownership(store) for _ in range(count)]
+    for owner in owners:
+        await owner.start()
+    return owners
+
+
 async def a_worker(store) -> str:
     await intake.store(store, [Inbound("line", f"U{uuid.uuid4().hex}", uuid.uuid4().hex, kinds.TEXT, text="hi")])
     async with store.read() as session:
@@ -107,9 +115,7 @@ async def a_worker(store) -> str:
 
 @pytest.mark.asyncio
 async def test_a_worker_is_handled_by_one_gateway_process_at_a_time(store):
-    first, second = Ownership(store), Ownership(store)
-    await first.start()
-    await second.start()
+    first, second = await processes(store)
     worker = await a_worker(store)
 
     assert await first.claim(worker)
@@ -125,18 +131,14 @@ async def test_a_worker_is_handled_by_one_gateway_process_at_a_time(store):
 
 @pytest.mark.asyncio
 async def test_only_one_of_two_processes_claiming_at_once_wins(store):
-    owners = [Ownership(store) for _ in range(2)]
-    for owner in owners:
-        await owner.start()
+    owners = await processes(store)
     worker = await a_worker(store)
     assert sorted(await asyncio.gather(*(owner.claim(worker) for owner in owners))) == [False, True]
 
 
 @pytest.mark.asyncio
 async def test_the_workers_of_a_silent_process_are_taken_over(store):
-    killed, survivor = Ownership(store), Ownership(store)
-    await killed.start()
-    await survivor.start()
+    killed, survivor = await processes(store)
     worker = await a_worker(store)
     assert await killed.claim(worker)
     assert not await survivor.claim(worker)
@@ -150,9 +152,7 @@ async def test_the_workers_of_a_silent_process_are_taken_over(store):
 
 @pytest.mark.asyncio
 async def test_a_process_that_stops_lets_go_of_its_workers(store):
-    leaving, staying = Ownership(store), Ownership(store)
-    await leaving.start()
-    await staying.start()
+    leaving, staying = await processes(store)
     worker = await a_worker(store)
     assert await leaving.claim(worker)
     await leaving.stop()
