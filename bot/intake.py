@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from sqlalchemy import case
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.inbound import Inbound
 from bot.ownership import Ownership
@@ -14,12 +14,12 @@ from bot.store.database import Store
 from bot.store.models import Event, Worker, new_id, now
 
 
-def _insert(session: AsyncSession, model: Any):
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+def _insert(connection: AsyncConnection, model: Any):
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return dialect.insert(model)
 
 
-async def worker_for(session: AsyncSession, channel: str, user_id: str,
+async def worker_for(connection: AsyncConnection, channel: str, user_id: str,
                      owners: Optional[Ownership] = None) -> tuple[str, bool]:
     """The worker's pseudonymous id, created on first contact (safe when two webhooks race); and, with
     `owners`, whether this gateway process owns the worker now (claimed in the same statement)."""
@@ -27,8 +27,8 @@ async def worker_for(session: AsyncSession, channel: str, user_id: str,
     update: dict[str, Any] = {"last_seen_at": now()}  # the retention period runs from the last message received
     if owners is not None:
         update["owner"] = case((owners.claimable(), me), else_=Worker.owner)
-    row = (await session.execute(
-        _insert(session, Worker)
+    row = (await connection.execute(
+        _insert(connection, Worker)
         .values(id=new_id(), channel=channel, channel_user_id=user_id, mode="bot", erase_requested=False, owner=me)
         .on_conflict_do_update(index_elements=["channel", "channel_user_id"], set_=update)
         .returning(Worker.id, Worker.owner)
@@ -45,13 +45,13 @@ async def store(db: Store, events: list[Inbound], owners: Optional[Ownership] = 
     new: set[str] = set()
     owned: set[str] = set()
     ordered = sorted(events, key=lambda e: (e.channel, e.user_id))  # stable: each worker's events keep their order
-    async with db.write() as session:
+    async with db.transaction() as connection:
         for event in ordered:
-            worker_id, ours = await worker_for(session, event.channel, event.user_id, owners)
+            worker_id, ours = await worker_for(connection, event.channel, event.user_id, owners)
             if ours:
                 owned.add(worker_id)
-            result = await session.execute(
-                _insert(session, Event)
+            result = await connection.execute(
+                _insert(connection, Event)
                 .values(channel=event.channel, key=event.key, worker_id=worker_id, inbound=event.to_dict(),
                         status="pending", attempts=0, reply_token_used=False,
                         waiting_note_sent=False)

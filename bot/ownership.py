@@ -72,8 +72,8 @@ class Ownership:
         they were before it waited, so it may let go of a worker with a new event that nobody
         claimed; the next poll (POLL_SECONDS, 1 s) of any process picks it up.
         """
-        waiting_event = select(Event.id).where(Event.worker_id == worker_id, Event.status == "pending").exists()
-        unsent_reply = select(Outgoing.id).where(Outgoing.worker_id == worker_id, Outgoing.sent_at.is_(None)).exists()
+        waiting_event = select(Event.id).where(Event.pending_of(worker_id)).exists()
+        unsent_reply = select(Outgoing.id).where(Outgoing.unsent_of(worker_id)).exists()
         result = await self.store.run(
             update(Worker).where(Worker.id == worker_id, Worker.owner == self.process_id, ~waiting_event, ~unsent_reply)
             .values(owner=None))

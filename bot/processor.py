@@ -17,10 +17,12 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass
-from typing import Literal, Mapping, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Union
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, case, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot import inbound as kinds, intake, router
 from bot.delivery import Delivery, RetryLater, Sender, Undeliverable
@@ -48,15 +50,11 @@ FLOOD_WINDOW = dt.timedelta(seconds=10)  # ... in this long is a flood: one poli
 FLOOD_QUIET = dt.timedelta(minutes=1)  # at most one such notice per minute
 
 
-class Fenced(Exception):
-    """This process no longer owns the worker (its heartbeat lapsed): nothing it decided is recorded."""
-
-
 @dataclass
 class Work:
     """What a worker's queue holds next: replies not yet sent, then the oldest pending event."""
 
-    worker: Worker
+    worker: Optional[Worker]  # None: erased
     unsent: list[Outgoing]
     event: Optional[Event]
     recent: int  # the worker's events in the last FLOOD_WINDOW
@@ -64,7 +62,16 @@ class Work:
 
 def unsent_replies(worker_id: str) -> Select:
     """The worker's outbox rows not yet (all) delivered, oldest first."""
-    return select(Outgoing).where(Outgoing.worker_id == worker_id, Outgoing.sent_at.is_(None)).order_by(Outgoing.id)
+    return select(Outgoing).where(Outgoing.unsent_of(worker_id)).order_by(Outgoing.id)
+
+
+def outbox_row(worker_id: str, event_id: int, inbound: Inbound, replies: list[Reply],
+               token_used: bool) -> dict[str, Any]:
+    """An outbox row's values; it takes the event's LINE reply token unless a "one moment" note took it."""
+    token = None if token_used else inbound.reply_token
+    return dict(worker_id=worker_id, event_id=event_id, messages={"replies": [r.to_dict() for r in replies]},
+                reply_token=token, reply_token_expires=inbound.reply_token_expires if token else None,
+                to=inbound.chat_id, retry_key=str(uuid.uuid4()), sent_count=0, created_at=now())
 
 
 def backoff(attempt: int) -> float:
@@ -169,18 +176,23 @@ class Processor:
             self._busy.pop(worker_id, None)
 
     async def _next(self, worker_id: str) -> Work:
-        """One read for the next step: unsent replies first, then the oldest pending event."""
+        """One query for the next step (and one more when replies are unsent): unsent replies first, then
+        the oldest pending event."""
+        oldest = select(func.min(Event.id)).where(Event.pending_of(worker_id))
+        recent = select(func.count()).select_from(Event).where(
+            Event.worker_id == worker_id, Event.received_at >= now() - FLOOD_WINDOW)
+        unsent = select(Outgoing.id).where(Outgoing.unsent_of(worker_id)).exists()
         async with self.store.read() as session:
-            worker = await session.get(Worker, worker_id)
-            unsent = (await session.execute(unsent_replies(worker_id))).scalars().all()
-            event = (await session.execute(
-                select(Event).where(Event.worker_id == worker_id, Event.status == "pending")
-                .order_by(Event.id).limit(1)
-            )).scalar_one_or_none()
-            recent = 0 if event is None else (await session.execute(
-                select(func.count()).select_from(Event).where(
-                    Event.worker_id == worker_id, Event.received_at >= now() - FLOOD_WINDOW))).scalar_one()
-        return Work(worker, list(unsent), event, recent)
+            found = (await session.execute(
+                select(Worker, Event, unsent, recent.scalar_subquery())
+                .outerjoin(Event, Event.id == oldest.scalar_subquery())
+                .where(Worker.id == worker_id)
+            )).first()
+            if found is None:
+                return Work(None, [], None, 0)  # erased meanwhile
+            worker, event, any_unsent, count = found
+            rows = (await session.execute(unsent_replies(worker_id))).scalars().all() if any_unsent else []
+        return Work(worker, list(rows), event, count)
 
     async def _process(self, work: Work) -> bool:
         """Answer one event; False when another process owns the worker now (nothing was recorded)."""
@@ -214,10 +226,8 @@ class Processor:
             return False
         if courtesy is not None:
             await courtesy  # never after the answer: "typing..." would stay on
-        if row is not None and row.attempts:
-            await self._deliver_row(worker, row, counted=True)
-        elif row is not None:
-            await self._deliver(worker.id)  # older replies are waiting: in order
+        if row is not None:
+            await self._send_queued(worker, row)
         if router.route(worker) == router.HUMAN:
             await self.handler.handoffs.notify()  # the console shows the worker's new message
         await self._after_delivery(worker)
@@ -298,66 +308,67 @@ class Processor:
     async def _one_moment_after(self, event_id: int, worker: Worker, delay: float) -> None:
         """If the answer is not ready after `delay` seconds, tell the worker it is coming (once per event)."""
         await asyncio.sleep(max(0.0, delay))
-        async with self.store.write() as session:
-            event = await session.get(Event, event_id)
-            if event.waiting_note_sent or event.status != "pending":
-                return
-            event.waiting_note_sent = True
-            note = self.handler.notice(worker, notices.ONE_MOMENT)
-            session.add(self._outgoing(event, worker, [note]))
-        await self._deliver(worker.id)
+        note = self.handler.notice(worker, notices.ONE_MOMENT)
+        async with self.store.transaction() as connection:
+            ours = select(Worker.id).where(Worker.id == worker.id, Worker.owner == self.owners.process_id).exists()
+            inbound = (await connection.execute(
+                update(Event).where(Event.id == event_id, Event.status == "pending", ~Event.waiting_note_sent, ours)
+                .values(waiting_note_sent=True, reply_token_used=True)  # the note takes the reply token
+                .returning(Event.inbound))).scalar_one_or_none()
+            if inbound is None:
+                return  # answered meanwhile, or no longer this process's worker
+            row = await self._queue(connection, outbox_row(worker.id, event_id, Inbound.from_dict(inbound), [note],
+                                                           token_used=False))
+        await self._send_queued(worker, row)
 
     async def _finish(self, event_id: int, worker: Worker, inbound: Inbound,
                       replies: list[Reply]) -> Union[Outgoing, None, Literal[False]]:
-        """Record the event as done with its replies (the outbox row returned, sent next), in one transaction.
+        """Record the event as done with its replies, in one transaction; the outbox row is returned, sent next.
 
         False, and nothing recorded, when this process no longer owns the worker: its heartbeat
-        lapsed and another process took over (and answers the event itself).
+        lapsed and another process took over (and answers the event itself). This runs for every
+        message, so it is up to four Core statements, not the ORM's unit of work.
         """
-        try:
-            return await self._record_answer(event_id, worker, inbound, replies)
-        except Fenced:
-            log.warning("another gateway process took the worker over: its answer stands")
-            return False
-
-    async def _record_answer(self, event_id: int, worker: Worker, inbound: Inbound,
-                             replies: list[Reply]) -> Optional[Outgoing]:
-        async with self.store.write() as session:
+        async with self.store.transaction() as connection:
             # Only the worker's owner records the answer; mode belongs to the handoff service, the rest is
             # what handling this event decided.
-            mode = (await session.execute(
+            mode = (await connection.execute(
                 update(Worker).where(Worker.id == worker.id, Worker.owner == self.owners.process_id)
                 .values(language=worker.language, consent=worker.consent, last_seen_at=now(),
                         erase_requested=worker.erase_requested, slowed_down_at=worker.slowed_down_at)
                 .returning(Worker.mode))).scalar_one_or_none()
             if mode is None:
-                raise Fenced()
+                log.warning("another gateway process took the worker over: its answer stands")
+                return False
             worker.mode = mode
-            event = await session.get(Event, event_id)
-            event.status, event.processed_at = "done", now()
+            token_used = (await connection.execute(
+                update(Event).where(Event.id == event_id).values(status="done", processed_at=now())
+                .returning(Event.reply_token_used))).scalar_one()
             if worker.consent != "declined" or router.route(worker) == router.HUMAN:
-                session.add(LogEntry(worker_id=worker.id, direction="in", author="worker", kind=inbound.kind,
-                                     text=inbound.text, language=worker.language))
-                for reply in replies:
-                    session.add(LogEntry(worker_id=worker.id, direction="out", author="bot", kind="text",
-                                         text=reply.text, language=worker.language))
+                entries = [dict(direction="in", author="worker", kind=inbound.kind, text=inbound.text)]
+                entries += [dict(direction="out", author="bot", kind="text", text=r.text) for r in replies]
+                await connection.execute(insert(LogEntry), [
+                    dict(e, worker_id=worker.id, language=worker.language, created_at=now()) for e in entries])
             if not replies:
                 return None
-            older = (await session.execute(unsent_replies(worker.id).limit(1))).first() is not None
-            # Unless older replies wait, it is sent right after the commit: counted as attempted now
-            # (saves a write before sending).
-            row = self._outgoing(event, worker, replies, to=inbound.chat_id, attempts=0 if older else 1)
-            session.add(row)
-        return row
+            return await self._queue(connection, outbox_row(worker.id, event_id, inbound, replies, token_used))
 
-    def _outgoing(self, event: Event, worker: Worker, replies: list[Reply], to: Optional[str] = None,
-                  attempts: int = 0) -> Outgoing:
-        inbound = Inbound.from_dict(event.inbound)
-        token = None if event.reply_token_used else inbound.reply_token
-        event.reply_token_used = event.reply_token_used or token is not None
-        return Outgoing(worker_id=worker.id, event_id=event.id, messages={"replies": [r.to_dict() for r in replies]},
-                        reply_token=token, reply_token_expires=inbound.reply_token_expires if token else None,
-                        to=to or inbound.chat_id, attempts=attempts)
+    @staticmethod
+    async def _queue(connection: AsyncConnection, row: dict[str, Any]) -> Outgoing:
+        """Add a row to the outbox. Unless older rows of the worker's wait, it is sent right after the commit:
+        counted as attempted now (saves a write before sending)."""
+        older = select(Outgoing.id).where(Outgoing.unsent_of(row["worker_id"])).exists()
+        row["id"], row["attempts"] = (await connection.execute(
+            insert(Outgoing).values(**row, attempts=case((older, 0), else_=1))
+            .returning(Outgoing.id, Outgoing.attempts))).one()
+        return Outgoing(**row)
+
+    async def _send_queued(self, worker: Worker, row: Outgoing) -> None:
+        """Send a row just queued; or, when older rows wait, the worker's rows in order."""
+        if row.attempts:
+            await self._deliver_row(worker, row, counted=True)
+        else:
+            await self._deliver(worker.id)
 
     async def _deliver(self, worker_id: str) -> None:
         """Send the worker's unsent replies, oldest first; progress is saved after each platform call."""

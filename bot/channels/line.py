@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from typing import Any, Optional
 
@@ -118,11 +120,27 @@ def chunk_retry_key(retry_key: str, index: int) -> str:
     return str(uuid.uuid5(uuid.UUID(retry_key), str(index)))
 
 
+def environment_proxy(url: str) -> Optional[str]:
+    """The proxy the environment names for `url`'s scheme (HTTPS_PROXY for https), unless NO_PROXY exempts its host."""
+    parts = urllib.parse.urlsplit(url)
+    if urllib.request.proxy_bypass_environment(parts.hostname or ""):
+        return None
+    return urllib.request.getproxies_environment().get(parts.scheme)
+
+
 class LineSender:
     batch_size = MAX_MESSAGES_PER_CALL
 
     def __init__(self, access_token: str, api_url: str) -> None:
-        self._client = AsyncApiClient(Configuration(host=api_url, access_token=access_token))
+        configuration = Configuration(host=api_url, access_token=access_token)
+        configuration.proxy = environment_proxy(api_url)
+        self._client = AsyncApiClient(configuration)
+        # line-bot-sdk's session trusts the environment on every call: aiohttp then looks up the proxy
+        # variables and ~/.netrc in a worker thread, twice per message. The proxy is read once above.
+        rest = self._client.rest_client
+        trusting, rest.pool_manager = rest.pool_manager, aiohttp.ClientSession(
+            connector=rest.pool_manager.connector, trust_env=False)
+        trusting.detach()
         self._api = AsyncMessagingApi(self._client)
 
     async def language_hint(self, event: Inbound) -> Optional[str]:

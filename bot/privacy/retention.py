@@ -20,7 +20,7 @@ async def purge(store: Store, engine: EngineClient, retention: dt.timedelta, aud
     """Erase workers quiet for longer than `retention` (and those who asked); return how many."""
     moment = now()
     async with store.read() as session:
-        pending = select(Event.id).where(Event.worker_id == Worker.id, Event.status == "pending")
+        pending = select(Event.id).where(Event.pending_of(Worker.id))
         rows = (await session.execute(
             select(Worker.id, Worker.erase_requested)
             .where((Worker.last_seen_at < moment - retention) | Worker.erase_requested)

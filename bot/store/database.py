@@ -12,7 +12,7 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, make_url
 from sqlalchemy.sql import Executable
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -41,7 +41,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class Store:
-    """Sessions on the store: `read()` for queries, `write()` for one transaction, `run()` for one statement.
+    """Sessions on the store: `read()` for queries, `write()` for one transaction with ORM objects, `run()`
+    for one statement, `transaction()` for one transaction of Core statements (what runs for every
+    message: the ORM's unit of work costs more CPU than the statements).
 
     Reads and single statements run without BEGIN and COMMIT: on PostgreSQL each is a round trip,
     and the gateway makes many small ones (a third of its CPU time went to socket writes).
@@ -73,6 +75,12 @@ class Store:
         async with self._write_lock or contextlib.nullcontext():
             async with self._sessions() as session, session.begin():
                 yield session
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        async with self._write_lock or contextlib.nullcontext():
+            async with self.engine.begin() as connection:
+                yield connection
 
 
 def _upgrade(connection: Connection) -> None:

@@ -6,8 +6,9 @@ import datetime as dt
 import uuid
 from typing import Any, Optional
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 
 def now() -> dt.datetime:
@@ -77,10 +78,15 @@ class Event(Base):
     inbound: Mapped[dict[str, Any]] = mapped_column()  # bot.inbound.Inbound as a dict
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, done
     attempts: Mapped[int] = mapped_column(default=0)
-    reply_token_used: Mapped[bool] = mapped_column(default=False)
+    reply_token_used: Mapped[bool] = mapped_column(default=False)  # by the "one moment" note: the answer pushes
     waiting_note_sent: Mapped[bool] = mapped_column(default=False)  # "one moment" while the engine is down
     received_at: Mapped[dt.datetime] = mapped_column(default=now)
     processed_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+    @classmethod
+    def pending_of(cls, worker: Any) -> ColumnElement[bool]:
+        """The worker's events not answered yet (`worker`: an id, or a column to correlate with)."""
+        return and_(cls.worker_id == worker, cls.status == "pending")
 
 
 class Outgoing(Base):
@@ -101,6 +107,11 @@ class Outgoing(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     sent_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+    @classmethod
+    def unsent_of(cls, worker: Any) -> ColumnElement[bool]:
+        """The worker's rows not (all) delivered yet."""
+        return and_(cls.worker_id == worker, cls.sent_at.is_(None))
 
 
 class LogEntry(Base):

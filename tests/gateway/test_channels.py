@@ -68,6 +68,27 @@ def test_line_retry_keys_are_stable_per_batch():
     assert line.chunk_retry_key(key, 0) == line.chunk_retry_key(key, 0) != line.chunk_retry_key(key, 5)
 
 
+def test_line_calls_use_the_proxy_the_environment_names(monkeypatch):
+    for name in ("https_proxy", "http_proxy", "no_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    assert line.environment_proxy("https://api.line.me") == "http://proxy.example:3128"
+    assert line.environment_proxy("http://127.0.0.1:8080") is None
+    monkeypatch.delenv("HTTPS_PROXY")
+    assert line.environment_proxy("https://api.line.me") is None
+
+
+@pytest.mark.asyncio
+async def test_line_calls_do_not_look_up_the_environment_each_time():
+    sender = line.LineSender("token", "http://127.0.0.1:9")
+    session = sender._client.rest_client.pool_manager
+    assert session.trust_env is False  # else aiohttp reads proxy variables and ~/.netrc in a thread per call
+    connector = session.connector
+    await sender.close()
+    assert session.closed and connector.closed
+
+
 def test_telegram_updates_become_inbound_messages(telegram_fake):
     tg = telegram_fake
     updates = [
