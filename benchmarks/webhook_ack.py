@@ -6,8 +6,9 @@ the acknowledgement latency percentiles: one after another; at the rate the syst
 (--rate, the throughput goal, 50/s: open loop, timed from when each webhook was due, so a late
 sender counts against the gateway); and from several senders at once, each sending its next webhook
 as soon as the last is answered (a saturation test: several times the rate; shown, not judged).
-Each webhook comes from a new worker, so every one also starts the processor's work for them (the
-engine is down: a "one moment" note follows after a few seconds), which shares the process.
+Each webhook comes from a new worker; the processor, in the same process, takes up to 32 of them at
+a time (bot/processor.py MAX_PARALLEL), finds the engine down and sends each a "one moment" note
+after a few seconds; the others wait their turn.
 Run: .venv/bin/python benchmarks/webhook_ack.py [--events N] [--rate R]
 """
 
