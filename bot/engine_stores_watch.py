@@ -2,9 +2,8 @@
 
 Rasa does not stop when its tracker store fails: it keeps the conversation in the process's memory
 (engine_stores/health.py says when). In production that loses conversations across engine processes
-and restarts, so the gateway asks each engine every half minute (ENGINE_STORES_CHECK_SECONDS), logs an
-error when something is
-wrong, and shows it on /healthz.
+and restarts, so the gateway asks each engine every half minute (ENGINE_STORES_CHECK_SECONDS), logs
+an error when something is wrong, and shows it on /healthz.
 """
 
 from __future__ import annotations
